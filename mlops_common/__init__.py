@@ -1,0 +1,1 @@
+"""Pieces both code locations share: environment switch, table storage, model store, alerts."""

@@ -1,0 +1,1 @@
+"""The anomaly report: Markdown text and a usage chart (no Dagster)."""

@@ -1,0 +1,52 @@
+"""A PNG of daily credits per warehouse with expected usage and the anomalies marked."""
+
+import io
+
+import pandas as pd
+
+MAX_PANELS = 6
+
+
+def usage_chart(scores: pd.DataFrame, anomalies: list[dict], since: pd.Timestamp) -> bytes:
+    """One panel per warehouse with the most excess credits in the report window (at most six).
+
+    `scores` holds WAREHOUSE_KEY, USAGE_DATE, CREDITS_USED, EXPECTED_CREDITS and IS_ANOMALY.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    excess_by_key: dict[str, float] = {}
+    for a in anomalies:
+        excess_by_key[a["key"]] = excess_by_key.get(a["key"], 0.0) + a["excess"]
+    keys = sorted(excess_by_key, key=excess_by_key.get, reverse=True)[:MAX_PANELS]
+    figure, axes = plt.subplots(
+        max(len(keys), 1), 1, figsize=(10, 2.4 * max(len(keys), 1)), squeeze=False
+    )
+    if not keys:
+        axes[0][0].text(0.5, 0.5, "No anomalies in this window", ha="center", va="center")
+        axes[0][0].set_axis_off()
+    for axis, key in zip(axes[:, 0], keys, strict=False):
+        rows = scores[(scores["WAREHOUSE_KEY"] == key) & (scores["USAGE_DATE"] >= since)]
+        rows = rows.sort_values("USAGE_DATE")
+        axis.plot(rows["USAGE_DATE"], rows["CREDITS_USED"], color="#29B5E8", label="credits used")
+        axis.plot(
+            rows["USAGE_DATE"], rows["EXPECTED_CREDITS"], color="#888888", ls="--", label="expected"
+        )
+        flagged = rows[rows["IS_ANOMALY"]]
+        axis.scatter(
+            flagged["USAGE_DATE"],
+            flagged["CREDITS_USED"],
+            color="#D62728",
+            zorder=3,
+            label="anomaly",
+        )
+        axis.set_title(key, loc="left", fontsize=10)
+        axis.set_ylabel("credits / day")
+        axis.legend(loc="upper left", fontsize=8)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90)
+    plt.close(figure)
+    return buffer.getvalue()

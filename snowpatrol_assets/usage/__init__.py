@@ -1,0 +1,1 @@
+"""Table logic for warehouse metering, in plain pandas (no Dagster)."""

@@ -1,0 +1,29 @@
+"""Column names of the metering tables, as in Snowflake's WAREHOUSE_METERING_HISTORY."""
+
+ACCOUNT = "ACCOUNT_NAME"
+WAREHOUSE_ID = "WAREHOUSE_ID"
+WAREHOUSE = "WAREHOUSE_NAME"
+START_TIME = "START_TIME"
+END_TIME = "END_TIME"
+CREDITS = "CREDITS_USED"
+CREDITS_COMPUTE = "CREDITS_USED_COMPUTE"
+CREDITS_CLOUD = "CREDITS_USED_CLOUD_SERVICES"
+METERING_COLUMNS = [
+    ACCOUNT,
+    WAREHOUSE_ID,
+    WAREHOUSE,
+    START_TIME,
+    END_TIME,
+    CREDITS,
+    CREDITS_COMPUTE,
+    CREDITS_CLOUD,
+]
+CREDIT_COLUMNS = [CREDITS, CREDITS_COMPUTE, CREDITS_CLOUD]
+
+WAREHOUSE_KEY = "WAREHOUSE_KEY"
+USAGE_DATE = "USAGE_DATE"
+
+
+def warehouse_key(account: str, warehouse: str) -> str:
+    """The warehouse's partition key: account and warehouse name, e.g. `ACME_PROD/ETL_WH`."""
+    return f"{account}/{warehouse}"
