@@ -34,6 +34,11 @@ def table_io_manager(schema: str) -> ConfigurableIOManagerFactory:
         return SnowflakePandasIOManager(schema=schema.upper(), **snowflake_connection_fields())
     from dagster_duckdb_pandas import DuckDBPandasIOManager
 
-    database = local_data_dir() / f"{schema}.duckdb"
+    database = local_data_dir() / f"{schema}_tables.duckdb"
     database.parent.mkdir(parents=True, exist_ok=True)
     return DuckDBPandasIOManager(database=str(database), schema=schema)
+
+
+def table_kinds() -> set[str]:
+    """Kind tags for table assets, so the UI shows where they are stored."""
+    return {"pandas", "snowflake" if is_production() else "duckdb"}

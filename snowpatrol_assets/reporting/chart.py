@@ -50,3 +50,25 @@ def usage_chart(scores: pd.DataFrame, anomalies: list[dict], since: pd.Timestamp
     figure.savefig(buffer, format="png", dpi=90)
     plt.close(figure)
     return buffer.getvalue()
+
+
+def training_chart(days: pd.DataFrame, scores: pd.Series, threshold: float, title: str) -> bytes:
+    """Training view of one warehouse: credits against trend, and scores against the threshold."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (usage_axis, score_axis) = plt.subplots(2, 1, figsize=(9, 4.5), sharex=True)
+    usage_axis.plot(days.index, days["credits"], color="#29B5E8", label="credits used")
+    usage_axis.plot(days.index, days["trend"], color="#888888", ls="--", label="trend")
+    usage_axis.set_title(title, loc="left", fontsize=10)
+    usage_axis.legend(loc="upper left", fontsize=8)
+    score_axis.plot(scores.index, scores, color="#555555", lw=0.8, label="score")
+    score_axis.axhline(threshold, color="#D62728", ls=":", label="anomaly threshold")
+    score_axis.legend(loc="lower left", fontsize=8)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    plt.close(figure)
+    return buffer.getvalue()

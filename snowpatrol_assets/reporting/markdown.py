@@ -5,7 +5,8 @@ from collections.abc import Iterable
 ANOMALY_FIELDS = ["account", "warehouse", "day", "credits", "expected", "excess", "score"]
 
 
-def _cell(value) -> str:
+def md_cell(value) -> str:
+    """Text safe inside a Markdown table cell."""
     return str(value).replace("|", "\\|")
 
 
@@ -17,7 +18,7 @@ def anomaly_table(anomalies: Iterable[dict]) -> str:
     ]
     for a in anomalies:
         lines.append(
-            f"| {_cell(a['account'])} | {_cell(a['warehouse'])} | {a['day']} "
+            f"| {md_cell(a['account'])} | {md_cell(a['warehouse'])} | {a['day']} "
             f"| {a['credits']:.2f} | {a['expected']:.2f} | {a['excess']:.2f} | {a['score']:.3f} |"
         )
     return "\n".join(lines)
@@ -43,5 +44,5 @@ def report_markdown(
         parts.append("No anomalous usage in this window.")
     if not_scored:
         parts.append("## Not scored")
-        parts.append("\n".join(f"- {_cell(k)}: {why}" for k, why in sorted(not_scored.items())))
+        parts.append("\n".join(f"- {md_cell(k)}: {why}" for k, why in sorted(not_scored.items())))
     return "\n\n".join(parts) + "\n"

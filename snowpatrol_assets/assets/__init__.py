@@ -1,0 +1,1 @@
+"""Snowpatrol's software-defined assets, one file per pipeline stage."""

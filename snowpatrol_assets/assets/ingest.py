@@ -1,0 +1,100 @@
+"""Raw metering from Snowflake and the complete warehouse x day usage matrix."""
+
+from datetime import timedelta
+
+import pandas as pd
+from dagster import (
+    AssetExecutionContext,
+    AutomationCondition,
+    BackfillPolicy,
+    FreshnessPolicy,
+    MetadataValue,
+    Output,
+    asset,
+)
+
+from mlops_common.storage import table_kinds
+from snowpatrol_assets.checks import (
+    metering_check_results,
+    metering_check_specs,
+    usage_check_results,
+    usage_check_specs,
+)
+from snowpatrol_assets.partitions import usage_days
+from snowpatrol_assets.sources import UsageSource
+from snowpatrol_assets.usage.columns import (
+    CREDITS,
+    START_TIME,
+    WAREHOUSE_KEY,
+)
+from snowpatrol_assets.usage.features import classify_warehouses
+from snowpatrol_assets.usage.matrix import daily_usage_matrix
+
+GROUP = "snowpatrol_ingest"
+
+
+@asset(
+    partitions_def=usage_days,
+    backfill_policy=BackfillPolicy.single_run(),
+    metadata={"partition_expr": START_TIME},
+    check_specs=metering_check_specs("warehouse_metering"),
+    freshness_policy=FreshnessPolicy.time_window(
+        fail_window=timedelta(hours=48), warn_window=timedelta(hours=30)
+    ),
+    group_name=GROUP,
+    kinds=table_kinds() | {"snowflake"},
+)
+def warehouse_metering(context: AssetExecutionContext, usage_source: UsageSource):
+    """Hourly credits per warehouse as Snowflake meters them (WAREHOUSE_METERING_HISTORY).
+
+    One partition per UTC usage day. Materialising a day again replaces its rows, so late
+    corrections from Snowflake are picked up without duplicates.
+    """
+    window = context.partition_time_window
+    start, end = (pd.Timestamp(t).tz_convert("UTC").tz_localize(None) for t in window)
+    metering = usage_source.fetch_metering(start.to_pydatetime(), end.to_pydatetime())
+    context.log.info(
+        f"Fetched {len(metering)} metering rows for [{start:%Y-%m-%d}, {end:%Y-%m-%d})"
+    )
+    yield Output(
+        metering,
+        metadata={
+            "rows": len(metering),
+            "warehouses": int(
+                metering[["ACCOUNT_NAME", "WAREHOUSE_NAME"]].drop_duplicates().shape[0]
+            ),
+            "credits_used": float(metering[CREDITS].sum()),
+            "days": len(context.partition_keys),
+        },
+    )
+    yield from metering_check_results(metering, start, end - timedelta(days=1))
+
+
+@asset(
+    check_specs=usage_check_specs("warehouse_daily_usage"),
+    automation_condition=AutomationCondition.eager(),
+    group_name=GROUP,
+    kinds=table_kinds(),
+)
+def warehouse_daily_usage(context: AssetExecutionContext, warehouse_metering: pd.DataFrame):
+    """Credits per warehouse per day: every warehouse on every day since it first ran (idle
+    days are zero), with the 30-day moving average and standard deviation of credits."""
+    days = warehouse_metering[START_TIME].dt.normalize()
+    last_day = days.max() if not days.empty else pd.Timestamp.now().normalize()
+    matrix = daily_usage_matrix(warehouse_metering, last_day)
+    status = classify_warehouses(matrix)
+    for key, last_used in status.dropped.items():
+        context.log.warning(f"Warehouse {key!r} looks dropped: no usage since {last_used}")
+    yield Output(
+        matrix,
+        metadata={
+            "rows": len(matrix),
+            "warehouses": int(matrix[WAREHOUSE_KEY].nunique()),
+            "first_day": str(days.min().date()) if not days.empty else "none",
+            "last_day": str(last_day.date()),
+            "active_warehouses": MetadataValue.json(status.active),
+            "dropped_warehouses": MetadataValue.json(status.dropped),
+            "short_history_warehouses": MetadataValue.json(status.too_short),
+        },
+    )
+    yield from usage_check_results(matrix, days)

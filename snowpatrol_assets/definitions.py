@@ -1,0 +1,51 @@
+"""The Snowpatrol code location: Snowflake usage anomaly detection."""
+
+from dagster import (
+    AssetSelection,
+    AutomationConditionSensorDefinition,
+    DefaultSensorStatus,
+    Definitions,
+)
+
+from mlops_common.run_failure import build_run_failure_alert_sensor
+from snowpatrol_assets.assets.features import warehouse_usage_features
+from snowpatrol_assets.assets.ingest import warehouse_daily_usage, warehouse_metering
+from snowpatrol_assets.assets.models import warehouse_anomaly_models
+from snowpatrol_assets.assets.report import anomaly_report
+from snowpatrol_assets.assets.scoring import usage_anomalies, warehouse_anomaly_scores
+from snowpatrol_assets.jobs import refresh_metering, train_warehouse_models
+from snowpatrol_assets.resources import LOCATION, build_resources
+from snowpatrol_assets.schedules import daily_metering_refresh
+from snowpatrol_assets.sensors import anomaly_alerts, retrain_on_drift, warehouse_partition_sync
+
+ASSETS = [
+    warehouse_metering,
+    warehouse_daily_usage,
+    warehouse_usage_features,
+    warehouse_anomaly_models,
+    warehouse_anomaly_scores,
+    usage_anomalies,
+    anomaly_report,
+]
+
+automation = AutomationConditionSensorDefinition(
+    "snowpatrol_automation",
+    target=AssetSelection.assets(*ASSETS),
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Keeps usage, features, scores and the report up to date as new data and "
+    "models arrive.",
+)
+
+defs = Definitions(
+    assets=ASSETS,
+    jobs=[refresh_metering, train_warehouse_models],
+    schedules=[daily_metering_refresh],
+    sensors=[
+        automation,
+        warehouse_partition_sync,
+        retrain_on_drift,
+        anomaly_alerts,
+        build_run_failure_alert_sensor(LOCATION),
+    ],
+    resources=build_resources(),
+)

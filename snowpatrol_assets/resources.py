@@ -1,0 +1,42 @@
+"""Resources for the Snowpatrol location, chosen once from DAGSTER_DEPLOYMENT."""
+
+import os
+
+from dagster import EnvVar
+
+from mlops_common.alerting import alert_sink
+from mlops_common.environment import is_production
+from mlops_common.model_store import local_model_store
+from mlops_common.storage import snowflake_connection_fields, table_io_manager
+from snowpatrol_assets.sources import SimulatedAccountSource
+
+LOCATION = "snowpatrol"
+
+
+def build_resources() -> dict:
+    """Local: DuckDB, the simulated account, a local model store and outbox. Prod: Snowflake, W&B,
+    Slack."""
+    resources = {"io_manager": table_io_manager(LOCATION), "alerts": alert_sink(LOCATION)}
+    if not is_production():
+        return {
+            **resources,
+            "usage_source": SimulatedAccountSource(),
+            "model_store": local_model_store(LOCATION),
+        }
+    from dagster_snowflake import SnowflakeResource
+
+    from mlops_common.wandb_store import WandbModelStore
+    from snowpatrol_assets.sources import SnowflakeUsageSource
+
+    return {
+        **resources,
+        "usage_source": SnowflakeUsageSource(
+            snowflake=SnowflakeResource(**snowflake_connection_fields()),
+            usage_schema=os.environ.get("SNOWPATROL_USAGE_SCHEMA", "ORGANIZATION_USAGE"),
+        ),
+        "model_store": WandbModelStore(
+            api_key=EnvVar("WANDB_API_KEY"),
+            project=os.environ.get("WANDB_PROJECT", "snowpatrol"),
+            entity=os.environ.get("WANDB_ENTITY"),
+        ),
+    }

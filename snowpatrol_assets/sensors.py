@@ -1,0 +1,136 @@
+"""Sensors: warehouse partitions follow the data, drift drives retraining, anomalies alert."""
+
+import json
+from datetime import date, timedelta
+
+from dagster import (
+    AssetKey,
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
+
+from mlops_common.alerting import AlertSink
+from snowpatrol_assets.jobs import train_warehouse_models
+from snowpatrol_assets.partitions import warehouses
+from snowpatrol_assets.reporting.markdown import anomaly_table
+from snowpatrol_assets.retraining import retrain_reason
+
+USAGE_KEY = AssetKey("warehouse_daily_usage")
+FEATURES_KEY = AssetKey("warehouse_usage_features")
+MODELS_KEY = AssetKey("warehouse_anomaly_models")
+REPORT_KEY = AssetKey("anomaly_report")
+ALERT_MEMORY_DAYS = 90
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+
+
+def latest_materialization(context: SensorEvaluationContext, key: AssetKey):
+    """(storage id, metadata values) of the newest materialisation of `key` newer than the
+    cursor, or None."""
+    records = context.instance.fetch_materializations(key, limit=1).records
+    if not records:
+        return None
+    record = records[0]
+    seen = json.loads(context.cursor)["storage_id"] if context.cursor else -1
+    if record.storage_id <= seen:
+        return None
+    metadata = {k: v.value for k, v in record.asset_materialization.metadata.items()}
+    return record.storage_id, metadata
+
+
+@sensor(
+    name="warehouse_partition_sync",
+    description="Adds a warehouse partition for every warehouse that appears in the usage data "
+    "and logs warehouses that look dropped (they are no longer scored).",
+    asset_selection=[MODELS_KEY],
+    minimum_interval_seconds=30,
+    default_status=DefaultSensorStatus.RUNNING,
+)
+def warehouse_partition_sync(context: SensorEvaluationContext):
+    latest = latest_materialization(context, USAGE_KEY)
+    if latest is None:
+        return SkipReason("No new warehouse_daily_usage materialisation")
+    storage_id, metadata = latest
+    present = [*metadata["active_warehouses"], *metadata["short_history_warehouses"]]
+    known = set(context.instance.get_dynamic_partitions(warehouses.name))
+    new = [key for key in present if key not in known]
+    for key, last_used in metadata["dropped_warehouses"].items():
+        context.log.warning(f"Warehouse {key!r} dropped: no usage since {last_used}; not scored")
+    if new:
+        context.log.info(f"Adding warehouse partitions: {new}")
+    return SensorResult(
+        dynamic_partitions_requests=[warehouses.build_add_request(new)] if new else [],
+        cursor=json.dumps({"storage_id": storage_id}),
+    )
+
+
+@sensor(
+    name="retrain_on_drift",
+    description="After new features: retrains the warehouses whose usage drifted, new "
+    "warehouses, and any without a model, in one run.",
+    job=train_warehouse_models,
+    minimum_interval_seconds=30,
+    default_status=DefaultSensorStatus.RUNNING,
+)
+def retrain_on_drift(context: SensorEvaluationContext):
+    latest = latest_materialization(context, FEATURES_KEY)
+    if latest is None:
+        return SkipReason("No new warehouse_usage_features materialisation")
+    storage_id, metadata = latest
+    drifted = set(metadata["drifted_warehouses"])
+    modelled = context.instance.get_materialized_partitions(MODELS_KEY)
+    needing = [
+        key
+        for key in metadata["active_warehouses"]
+        if retrain_reason(key, drifted, key in modelled, force=False)
+    ]
+    cursor = json.dumps({"storage_id": storage_id})
+    if not needing:
+        return SensorResult(skip_reason="No warehouse drifted or lacks a model", cursor=cursor)
+    order = context.instance.get_dynamic_partitions(warehouses.name)
+    waiting = [key for key in needing if key not in order]
+    if waiting:
+        return SkipReason(f"Waiting for warehouse partitions to be added: {waiting[:5]}")
+    positions = sorted(order.index(key) for key in needing)
+    context.log.info(f"Retraining {len(needing)} warehouses: {needing}")
+    return SensorResult(
+        run_requests=[
+            RunRequest(
+                run_key=f"features-{storage_id}",
+                tags={RANGE_START: order[positions[0]], RANGE_END: order[positions[-1]]},
+            )
+        ],
+        cursor=cursor,
+    )
+
+
+@sensor(
+    name="anomaly_alerts",
+    description="Sends each new anomaly in the daily report once (Slack in production, the "
+    "local outbox otherwise); re-running the report does not alert again.",
+    minimum_interval_seconds=30,
+    default_status=DefaultSensorStatus.RUNNING,
+)
+def anomaly_alerts(context: SensorEvaluationContext, alerts: AlertSink):
+    latest = latest_materialization(context, REPORT_KEY)
+    if latest is None:
+        return SkipReason("No new anomaly_report materialisation")
+    storage_id, metadata = latest
+    alerted: dict[str, str] = json.loads(context.cursor)["alerted"] if context.cursor else {}
+    new = [a for a in metadata["anomalies"] if a["id"] not in alerted]
+    if new:
+        excess = sum(a["excess"] for a in new)
+        where = alerts.send(
+            f"Snowpatrol: {len(new)} new Snowflake usage anomalies",
+            f"**{excess:.1f} credits** above expected in the report of "
+            f"{metadata['report_day']}.\n\n{anomaly_table(new)}\n\n"
+            f"Full report: `{metadata['report_path']}`",
+        )
+        context.log.info(f"Alerted {len(new)} anomalies to {where}")
+        alerted.update({a["id"]: a["day"] for a in new})
+    forget_before = date.fromisoformat(metadata["report_day"]) - timedelta(ALERT_MEMORY_DAYS)
+    alerted = {k: d for k, d in alerted.items() if date.fromisoformat(d) >= forget_before}
+    return SensorResult(cursor=json.dumps({"storage_id": storage_id, "alerted": alerted}))
