@@ -1,44 +1,64 @@
 """Materialises the whole Snowpatrol graph for the simulated account, as a user would."""
 
+from datetime import date, timedelta
+
 from dagster import AssetKey, DagsterInstance, materialize
 
-from snowpatrol_assets.definitions import ASSETS, defs
+from snowpatrol_assets.definitions import ASSETS
 from snowpatrol_assets.partitions import usage_days, warehouses
-from snowpatrol_assets.sensors import RANGE_END, RANGE_START
+from snowpatrol_assets.resources import build_resources
+from snowpatrol_assets.sensors import RANGE_END, RANGE_START, warehouses_to_add
+from snowpatrol_assets.simulation import injected_anomalies
+from snowpatrol_assets.usage.columns import warehouse_key
 
 INGEST = ["warehouse_metering", "warehouse_daily_usage", "warehouse_usage_features"]
 SCORING = ["warehouse_anomaly_models", "warehouse_anomaly_scores", "usage_anomalies"]
 
 
-def materialize_local_demo(instance: DagsterInstance) -> list[str]:
-    """Ingests every usage day, adds the warehouse partitions, trains, scores and reports.
-
-    Returns summary lines: where the report is and which anomalies it names.
+def materialize_local_demo(instance: DagsterInstance, days: list[str] | None = None) -> list[str]:
+    """Ingests the usage days (default: all), adds the warehouse partitions, trains, scores and
+    reports. Returns summary lines: where the report is and which anomalies it names.
     """
-    resources = defs.resources
-    days = usage_days.get_partition_keys()
+    resources = build_resources()
+    days = days or usage_days.get_partition_keys()
     _run(instance, INGEST, {RANGE_START: days[0], RANGE_END: days[-1]}, resources)
-    usage = instance.get_latest_materialization_event(AssetKey("warehouse_daily_usage"))
-    metadata = usage.asset_materialization.metadata
-    present = [*metadata["active_warehouses"].value, *metadata["short_history_warehouses"].value]
-    known = set(instance.get_dynamic_partitions(warehouses.name))
-    instance.add_dynamic_partitions(warehouses.name, [k for k in present if k not in known])
+    instance.add_dynamic_partitions(
+        warehouses.name, warehouses_to_add(instance, _metadata(instance, "warehouse_daily_usage"))
+    )
     keys = instance.get_dynamic_partitions(warehouses.name)
     _run(instance, SCORING, {RANGE_START: keys[0], RANGE_END: keys[-1]}, resources)
     _run(instance, ["anomaly_report"], {}, resources)
-    report = instance.get_latest_materialization_event(AssetKey("anomaly_report"))
-    report_meta = report.asset_materialization.metadata
-    anomalies = report_meta["anomalies"].value
+    report = _metadata(instance, "anomaly_report")
+    labels = _injected_labels(days[0], days[-1])
     lines = [
         f"Snowpatrol: {len(days)} usage days, {len(keys)} warehouses, "
-        f"{report_meta['anomaly_count'].value} anomalies in the report window",
-        f"Report: {report_meta['report_path'].value}",
+        f"{report['anomaly_count']} anomalies in the report window",
+        f"Report: {report['report_path']}",
     ]
     lines += [
-        f"  {a['account']}/{a['warehouse']} on {a['day']}: {a['excess']:+.1f} credits"
-        for a in anomalies
+        f"  {a['key']} on {a['day']}: {a['excess']:+.1f} credits "
+        f"({labels.get((a['key'], a['day']), 'not an injected anomaly')})"
+        for a in report["anomalies"]
     ]
     return lines
+
+
+def _metadata(instance: DagsterInstance, asset: str) -> dict:
+    event = instance.get_latest_materialization_event(AssetKey(asset))
+    return {k: v.value for k, v in event.asset_materialization.metadata.items()}
+
+
+def _injected_labels(first_day: str, last_day: str) -> dict[tuple[str, str], str]:
+    """What the simulated account injected, keyed by (warehouse key, day)."""
+    labels = injected_anomalies(
+        date.fromisoformat(first_day), date.fromisoformat(last_day) + timedelta(days=1)
+    )
+    return {
+        (warehouse_key(row.ACCOUNT_NAME, row.WAREHOUSE_NAME), f"{row.USAGE_DATE:%Y-%m-%d}"): (
+            f"injected {row.KIND}"
+        )
+        for row in labels.itertuples()
+    }
 
 
 def _run(instance, names, tags, resources):

@@ -41,6 +41,13 @@ def latest_materialization(context: SensorEvaluationContext, key: AssetKey):
     return record.storage_id, metadata
 
 
+def warehouses_to_add(instance, usage_metadata: dict) -> list[str]:
+    """Warehouses present in the usage data (see its metadata) that have no partition yet."""
+    present = [*usage_metadata["active_warehouses"], *usage_metadata["short_history_warehouses"]]
+    known = set(instance.get_dynamic_partitions(warehouses.name))
+    return [key for key in present if key not in known]
+
+
 @sensor(
     name="warehouse_partition_sync",
     description="Adds a warehouse partition for every warehouse that appears in the usage data "
@@ -54,9 +61,7 @@ def warehouse_partition_sync(context: SensorEvaluationContext):
     if latest is None:
         return SkipReason("No new warehouse_daily_usage materialisation")
     storage_id, metadata = latest
-    present = [*metadata["active_warehouses"], *metadata["short_history_warehouses"]]
-    known = set(context.instance.get_dynamic_partitions(warehouses.name))
-    new = [key for key in present if key not in known]
+    new = warehouses_to_add(context.instance, metadata)
     for key, last_used in metadata["dropped_warehouses"].items():
         context.log.warning(f"Warehouse {key!r} dropped: no usage since {last_used}; not scored")
     if new:
