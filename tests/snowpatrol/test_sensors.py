@@ -1,0 +1,136 @@
+"""Sensors and the schedule, evaluated with built contexts against a real (ephemeral) instance."""
+
+from datetime import datetime
+
+import pytest
+from dagster import (
+    AssetMaterialization,
+    DagsterInstance,
+    SkipReason,
+    build_run_status_sensor_context,
+    build_schedule_context,
+    build_sensor_context,
+    materialize,
+)
+from dagster import asset as dagster_asset
+
+from mlops_common.alerting import LocalOutboxAlerts
+from mlops_common.run_failure import build_run_failure_alert_sensor
+from snowpatrol_assets.partitions import warehouses
+from snowpatrol_assets.schedules import daily_metering_refresh
+from snowpatrol_assets.sensors import (
+    RANGE_END,
+    RANGE_START,
+    retrain_on_drift,
+    warehouse_partition_sync,
+)
+
+A, B, C, D = "ACME/A_WH", "ACME/B WH 'x'", "ACME/C_WH", "ACME/D_WH"
+
+
+@pytest.fixture
+def instance():
+    with DagsterInstance.ephemeral() as instance:
+        yield instance
+
+
+def record(instance, asset: str, **metadata):
+    instance.report_runless_asset_event(AssetMaterialization(asset_key=asset, metadata=metadata))
+
+
+def usage_metadata(active, short=(), dropped=None):
+    return {
+        "active_warehouses": list(active),
+        "short_history_warehouses": dict.fromkeys(short, 9),
+        "dropped_warehouses": dropped or {},
+    }
+
+
+def test_partition_sync_adds_new_warehouses_once_and_skips_dropped(instance):
+    record(
+        instance,
+        "warehouse_daily_usage",
+        **usage_metadata([A, B], short=[C], dropped={D: "2026-01-01"}),
+    )
+    result = warehouse_partition_sync(build_sensor_context(instance=instance))
+    (request,) = result.dynamic_partitions_requests
+    assert request.partitions_def_name == warehouses.name
+    assert list(request.partition_keys) == [A, B, C]
+    instance.add_dynamic_partitions(warehouses.name, list(request.partition_keys))
+
+    again = warehouse_partition_sync(build_sensor_context(instance=instance, cursor=result.cursor))
+    assert isinstance(again, SkipReason)  # nothing new materialised since
+    record(instance, "warehouse_daily_usage", **usage_metadata([A, B, C]))
+    later = warehouse_partition_sync(build_sensor_context(instance=instance, cursor=result.cursor))
+    assert later.dynamic_partitions_requests == []
+
+
+def features_event(instance, active, drifted=()):
+    record(
+        instance,
+        "warehouse_usage_features",
+        active_warehouses=list(active),
+        drifted_warehouses=list(drifted),
+    )
+
+
+def mark_trained(instance, keys):
+    for key in keys:
+        instance.report_runless_asset_event(
+            AssetMaterialization(asset_key="warehouse_anomaly_models", partition=key)
+        )
+
+
+def test_retraining_requests_new_and_drifted_warehouses_in_one_run(instance):
+    instance.add_dynamic_partitions(warehouses.name, [A, B, C, D])
+    mark_trained(instance, [A, B, C])
+    features_event(instance, [A, B, C, D], drifted=[B])
+    result = retrain_on_drift(build_sensor_context(instance=instance))
+    (run,) = result.run_requests
+    assert (run.tags[RANGE_START], run.tags[RANGE_END]) == (B, D)  # drifted B .. new D
+    assert run.run_key.startswith("features-")
+
+
+def test_no_run_when_nothing_drifted_and_every_warehouse_has_a_model(instance):
+    instance.add_dynamic_partitions(warehouses.name, [A, B])
+    mark_trained(instance, [A, B])
+    features_event(instance, [A, B])
+    result = retrain_on_drift(build_sensor_context(instance=instance))
+    assert result.run_requests == [] and "No warehouse drifted" in result.skip_reason.skip_message
+
+
+def test_retraining_waits_for_partitions_without_losing_the_event(instance):
+    features_event(instance, [A])
+    waiting = retrain_on_drift(build_sensor_context(instance=instance))
+    assert isinstance(waiting, SkipReason) and A in waiting.skip_message
+    instance.add_dynamic_partitions(warehouses.name, [A])
+    result = retrain_on_drift(build_sensor_context(instance=instance))
+    assert result.run_requests[0].tags[RANGE_START] == A
+
+
+def test_daily_schedule_refreshes_the_last_three_days_in_one_run():
+    context = build_schedule_context(scheduled_execution_time=datetime(2026, 11, 25, 7))
+    request = daily_metering_refresh(context)
+    assert (request.tags[RANGE_START], request.tags[RANGE_END]) == ("2026-11-22", "2026-11-24")
+
+
+def test_a_failed_run_is_alerted_with_its_job_and_error(instance, tmp_path):
+    @dagster_asset
+    def broken_asset():
+        raise ValueError("warehouse ACME/X_WH has no rows")
+
+    result = materialize([broken_asset], instance=instance, raise_on_error=False)
+    failure = next(e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE")
+    sensor = build_run_failure_alert_sensor("snowpatrol")
+    alerts = LocalOutboxAlerts(outbox=str(tmp_path / "outbox"))
+    context = build_run_status_sensor_context(
+        sensor_name=sensor.name,
+        dagster_event=failure,
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        resources={"alerts": alerts},
+    ).for_run_failure()
+    sensor(context)
+    (sent,) = (tmp_path / "outbox").glob("*.md")
+    text = sent.read_text()
+    assert "run of __ephemeral_asset_job__ failed" in text and result.run_id in text
