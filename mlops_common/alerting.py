@@ -1,15 +1,11 @@
-"""Alerts: a local outbox folder and the run log by default, Slack in production."""
+"""Alerts: a local outbox folder and the run log by default, Slack in production (slack_alerts)."""
 
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 from dagster import ConfigurableResource, get_dagster_logger
-from dagster_slack import SlackResource
 from pydantic import Field
-
-SLACK_SECTION_LIMIT = 2900  # Slack rejects section text over 3,000 characters
-SLACK_MAX_SECTIONS = 45  # a message holds at most 50 blocks
 
 
 class AlertSink(ConfigurableResource):
@@ -35,71 +31,6 @@ class LocalOutboxAlerts(AlertSink):
         return str(path)
 
 
-class SlackAlerts(SlackResource, AlertSink):
-    """Posts each alert to a Slack channel through the Slack Web API (chat.postMessage)."""
-
-    channel: str = Field(description="Channel to post to, e.g. #snowflake-alerts.")
-    base_url: str = Field(
-        default="https://slack.com/api/", description="Slack Web API root (tests use a local one)."
-    )
-
-    def get_client(self):
-        from slack_sdk import WebClient
-
-        return WebClient(token=self.token, base_url=self.base_url)
-
-    def send(self, title: str, markdown: str) -> str:
-        response = self.get_client().chat_postMessage(
-            channel=self.channel, text=title, blocks=slack_blocks(title, markdown)
-        )
-        return f"slack:{self.channel}:{response.get('ts', '')}"
-
-
-def slack_blocks(title: str, markdown: str) -> list[dict]:
-    """Block Kit blocks for an alert: a header, then the body as mrkdwn sections."""
-    blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}]
-    sections = _chunks(to_slack_mrkdwn(markdown), SLACK_SECTION_LIMIT)
-    if len(sections) > SLACK_MAX_SECTIONS:
-        sections = [*sections[: SLACK_MAX_SECTIONS - 1], "_… truncated, see the full report._"]
-    blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": s}} for s in sections]
-    return blocks
-
-
-def to_slack_mrkdwn(markdown: str) -> str:
-    """Slack has no tables or headings: headings become bold lines, tables code blocks."""
-    out, in_table = [], False
-    for line in markdown.splitlines():
-        is_table_row = line.lstrip().startswith("|")
-        if is_table_row != in_table:
-            out.append("```")
-            in_table = is_table_row
-        if is_table_row:
-            out.append(line)
-            continue
-        heading = re.match(r"^#+\s+(.*)$", line)
-        line = f"*{heading.group(1)}*" if heading else line
-        out.append(re.sub(r"\*\*(.+?)\*\*", r"*\1*", line))
-    if in_table:
-        out.append("```")
-    return "\n".join(out)
-
-
-def _chunks(text: str, limit: int) -> list[str]:
-    """Splits on line boundaries into pieces of at most `limit` characters, keeping code fences."""
-    pieces, current = [], ""
-    fence_open = False
-    for line in text.splitlines():
-        if current and len(current) + len(line) + 5 > limit:
-            pieces.append(current + ("\n```" if fence_open else ""))
-            current = "```\n" if fence_open else ""
-        current += line[: limit - 10] + "\n"
-        if line.strip() == "```":
-            fence_open = not fence_open
-    if current.strip():
-        pieces.append(current.rstrip("\n"))
-    return pieces
-
-
 def alert_sink(location: str) -> AlertSink:
     """Slack (SLACK_BOT_TOKEN, SLACK_CHANNEL) in production, the local outbox otherwise."""
     from dagster import EnvVar
@@ -107,5 +38,7 @@ def alert_sink(location: str) -> AlertSink:
     from mlops_common.environment import is_production, local_data_dir
 
     if is_production():
+        from mlops_common.slack_alerts import SlackAlerts
+
         return SlackAlerts(token=EnvVar("SLACK_BOT_TOKEN"), channel=EnvVar("SLACK_CHANNEL"))
     return LocalOutboxAlerts(outbox=str(local_data_dir() / "outbox" / location))

@@ -16,7 +16,6 @@ def main() -> int:
         print("Set DAGSTER_HOME (make demo does) so the UI shows the runs.", file=sys.stderr)
         return 2
     from cookie_assets.demo import materialize_local_demo as cookie_demo
-
     from snowpatrol_assets.demo import materialize_local_demo as snowpatrol_demo
 
     instance = DagsterInstance.get()

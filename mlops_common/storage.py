@@ -3,6 +3,7 @@
 import os
 
 from dagster import ConfigurableIOManagerFactory, EnvVar
+from pydantic import Field
 
 from mlops_common.environment import is_production, local_data_dir
 
@@ -32,11 +33,29 @@ def table_io_manager(schema: str) -> ConfigurableIOManagerFactory:
         from dagster_snowflake_pandas import SnowflakePandasIOManager
 
         return SnowflakePandasIOManager(schema=schema.upper(), **snowflake_connection_fields())
-    from dagster_duckdb_pandas import DuckDBPandasIOManager
-
     database = local_data_dir() / f"{schema}_tables.duckdb"
     database.parent.mkdir(parents=True, exist_ok=True)
-    return DuckDBPandasIOManager(database=str(database), schema=schema)
+    return LocalTableIOManager(database=str(database), schema=schema)
+
+
+class LocalTableIOManager(ConfigurableIOManagerFactory):
+    """Tables in a local DuckDB file, through dagster-duckdb-pandas.
+
+    DuckDB and pandas are imported when a run starts, not when the code location loads.
+    """
+
+    # The same fields as DuckDBPandasIOManager: its client reads them from the resource config.
+    database: str = Field(description="Path to the DuckDB file.")
+    connection_config: dict = Field(default={}, description="DuckDB connection options.")
+    schema_: str = Field(alias="schema", description="Schema the tables are created in.")
+
+    def create_io_manager(self, context):
+        from dagster_duckdb_pandas import DuckDBPandasIOManager
+
+        duckdb = DuckDBPandasIOManager(
+            database=self.database, connection_config=self.connection_config, schema=self.schema_
+        )
+        return duckdb.create_io_manager(context)
 
 
 def table_kinds() -> set[str]:

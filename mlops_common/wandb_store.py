@@ -40,8 +40,10 @@ class _WandbWriter(ModelWriter):
         logged = self._run.log_artifact(
             artifact, aliases=["latest", f"dagster-run-{self._run_id[:8]}"]
         )
+        if self._run.offline:  # offline artifacts get no version; wait() would raise
+            return "offline"
         logged.wait()
-        return logged.version or "offline"
+        return logged.version
 
 
 class WandbModelStore(ModelStore):

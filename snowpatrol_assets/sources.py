@@ -1,13 +1,22 @@
 """Where metering rows come from: the simulated account locally, Snowflake's usage views in prod."""
 
-from datetime import datetime
-from typing import Literal
+from __future__ import annotations
 
-import pandas as pd
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
+
 from dagster import ConfigurableResource
 from pydantic import Field
 
-from snowpatrol_assets.usage.columns import METERING_COLUMNS, START_TIME
+if TYPE_CHECKING:
+    import pandas as pd
+
+from snowpatrol_assets.usage.columns import (
+    CREDIT_COLUMNS,
+    METERING_COLUMNS,
+    START_TIME,
+    WAREHOUSE_ID,
+)
 
 
 class UsageSource(ConfigurableResource):
@@ -34,7 +43,8 @@ FROM {database}.{schema}.WAREHOUSE_METERING_HISTORY
 WHERE START_TIME >= %(start)s AND START_TIME < %(end)s
 ORDER BY START_TIME, ACCOUNT_NAME, WAREHOUSE_NAME
 """
-ACCOUNT_COLUMN = {"ORGANIZATION_USAGE": "ACCOUNT_NAME", "ACCOUNT_USAGE": "CURRENT_ACCOUNT()"}
+# CURRENT_ACCOUNT() is the account locator; ORGANIZATION_USAGE.ACCOUNT_NAME is the account name.
+ACCOUNT_COLUMN = {"ORGANIZATION_USAGE": "ACCOUNT_NAME", "ACCOUNT_USAGE": "CURRENT_ACCOUNT_NAME()"}
 
 
 class SnowflakeUsageSource(UsageSource):
@@ -61,15 +71,30 @@ class SnowflakeUsageSource(UsageSource):
     def fetch_metering(self, start: datetime, end: datetime) -> pd.DataFrame:
         with self.snowflake.get_connection() as connection:
             cursor = connection.cursor()
-            cursor.execute(self.metering_sql(), {"start": start, "end": end})
+            # Offset-aware bounds: a naive literal is read in the session TIMEZONE (by default
+            # America/Los_Angeles) when compared with the TIMESTAMP_LTZ column.
+            cursor.execute(
+                self.metering_sql(), {"start": _aware_utc(start), "end": _aware_utc(end)}
+            )
             rows = cursor.fetchall()
+        import pandas as pd
+
         frame = pd.DataFrame(rows, columns=METERING_COLUMNS)
+        # NUMBER columns arrive as decimal.Decimal with the JSON result format (and fakesnow).
+        frame = frame.astype({WAREHOUSE_ID: "int64", **dict.fromkeys(CREDIT_COLUMNS, "float64")})
         for column in (START_TIME, "END_TIME"):
             frame[column] = _naive_utc(frame[column])
         return frame
 
 
+def _aware_utc(moment: datetime) -> datetime:
+    """`moment` as an offset-aware UTC datetime (naive datetimes are taken to be UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _naive_utc(values: pd.Series) -> pd.Series:
+    import pandas as pd
+
     stamps = pd.to_datetime(values)
     if stamps.dt.tz is not None:
         stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)

@@ -1,12 +1,9 @@
 """Per-warehouse seasonal decomposition, with the KS drift check that drives retraining."""
 
-import pandas as pd
 from dagster import AssetExecutionContext, AutomationCondition, MetadataValue, Output, asset
 
 from mlops_common.storage import table_kinds
-from snowpatrol_assets.checks import drift_check_result, drift_check_spec
-from snowpatrol_assets.detection.drift import ks_drift
-from snowpatrol_assets.usage.features import classify_warehouses, residuals, warehouse_features
+from snowpatrol_assets.checks import drift_check_spec
 
 GROUP = "snowpatrol_features"
 
@@ -17,13 +14,21 @@ GROUP = "snowpatrol_features"
     group_name=GROUP,
     kinds=table_kinds() | {"statsmodels"},
 )
-def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usage: pd.DataFrame):
+def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usage):
     """Daily credits of every active warehouse split into trend, weekly seasonality and residual.
 
     The residual is what is left once the usual weekly pattern and growth are taken out; the
     anomaly models learn what a normal residual looks like. Dropped warehouses (silent for 30
     days) and those with under two weeks of history are left out and named in the log.
     """
+    from snowpatrol_assets.check_results import drift_check_result
+    from snowpatrol_assets.detection.drift import ks_drift
+    from snowpatrol_assets.usage.features import (
+        classify_warehouses,
+        residuals,
+        warehouse_features,
+    )
+
     status = classify_warehouses(warehouse_daily_usage)
     for key, days in status.too_short.items():
         context.log.warning(f"Warehouse {key!r} has only {days} days of history; not modelled yet")

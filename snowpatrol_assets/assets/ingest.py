@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pandas as pd
 from dagster import (
     AssetExecutionContext,
     AutomationCondition,
@@ -14,12 +13,7 @@ from dagster import (
 )
 
 from mlops_common.storage import table_kinds
-from snowpatrol_assets.checks import (
-    metering_check_results,
-    metering_check_specs,
-    usage_check_results,
-    usage_check_specs,
-)
+from snowpatrol_assets.checks import metering_check_specs, usage_check_specs
 from snowpatrol_assets.partitions import usage_days
 from snowpatrol_assets.sources import UsageSource
 from snowpatrol_assets.usage.columns import (
@@ -27,8 +21,6 @@ from snowpatrol_assets.usage.columns import (
     START_TIME,
     WAREHOUSE_KEY,
 )
-from snowpatrol_assets.usage.features import classify_warehouses
-from snowpatrol_assets.usage.matrix import daily_usage_matrix
 
 GROUP = "snowpatrol_ingest"
 
@@ -50,6 +42,10 @@ def warehouse_metering(context: AssetExecutionContext, usage_source: UsageSource
     One partition per UTC usage day. Materialising a day again replaces its rows, so late
     corrections from Snowflake are picked up without duplicates.
     """
+    import pandas as pd
+
+    from snowpatrol_assets.check_results import metering_check_results
+
     window = context.partition_time_window
     start, end = (pd.Timestamp(t).tz_convert("UTC").tz_localize(None) for t in window)
     metering = usage_source.fetch_metering(start.to_pydatetime(), end.to_pydatetime())
@@ -76,9 +72,15 @@ def warehouse_metering(context: AssetExecutionContext, usage_source: UsageSource
     group_name=GROUP,
     kinds=table_kinds(),
 )
-def warehouse_daily_usage(context: AssetExecutionContext, warehouse_metering: pd.DataFrame):
+def warehouse_daily_usage(context: AssetExecutionContext, warehouse_metering):
     """Credits per warehouse per day: every warehouse on every day since it first ran (idle
     days are zero), with the 30-day moving average and standard deviation of credits."""
+    import pandas as pd
+
+    from snowpatrol_assets.check_results import usage_check_results
+    from snowpatrol_assets.usage.features import classify_warehouses
+    from snowpatrol_assets.usage.matrix import daily_usage_matrix
+
     days = warehouse_metering[START_TIME].dt.normalize()
     last_day = days.max() if not days.empty else pd.Timestamp.now().normalize()
     matrix = daily_usage_matrix(warehouse_metering, last_day)

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-import pandas as pd
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -18,15 +17,10 @@ from pydantic import Field
 
 from mlops_common.model_store import ModelNotFoundError, ModelStore
 from mlops_common.storage import table_kinds
-from snowpatrol_assets.detection.anomalies import scored_days
-from snowpatrol_assets.detection.drift import ks_drift
-from snowpatrol_assets.detection.isolation_forest import fit_model
 from snowpatrol_assets.partitions import warehouses
-from snowpatrol_assets.reporting.chart import training_chart
 from snowpatrol_assets.reporting.markdown import md_cell
 from snowpatrol_assets.retraining import retrain_reason
 from snowpatrol_assets.usage.columns import ACCOUNT, WAREHOUSE, WAREHOUSE_KEY
-from snowpatrol_assets.usage.features import residuals
 
 GROUP = "snowpatrol_models"
 ANOMALY_RATE_CHECK = "training_anomaly_rate"
@@ -58,7 +52,7 @@ class TrainingConfig(Config):
 def warehouse_anomaly_models(
     context: AssetExecutionContext,
     config: TrainingConfig,
-    warehouse_usage_features: pd.DataFrame,
+    warehouse_usage_features,
     model_store: ModelStore,
 ):
     """The anomaly model of each warehouse: an Isolation Forest on its usage residual and the
@@ -68,6 +62,14 @@ def warehouse_anomaly_models(
     `force_retrain` is set; otherwise it keeps its current model. The table lists the model
     version each warehouse uses; the models live in the model store.
     """
+    import pandas as pd
+
+    from snowpatrol_assets.detection.anomalies import scored_days
+    from snowpatrol_assets.detection.drift import ks_drift
+    from snowpatrol_assets.detection.isolation_forest import fit_model
+    from snowpatrol_assets.reporting.chart import training_chart
+    from snowpatrol_assets.usage.features import residuals
+
     cards, rates = [], {}
     with model_store.writer(context.run_id) as writer:
         for key in context.partition_keys:
@@ -144,7 +146,7 @@ def _card(key, names, version, metadata, retrained, reason) -> list:
     ]
 
 
-def _cards_markdown(table: pd.DataFrame) -> str:
+def _cards_markdown(table) -> str:
     lines = ["| Warehouse | Version | Threshold | Training days | Why |", "|---|---|---:|---:|---|"]
     lines += [
         f"| {md_cell(row[WAREHOUSE_KEY])} | {row['MODEL_VERSION']} "

@@ -3,7 +3,6 @@
 import base64
 from datetime import timedelta
 
-import pandas as pd
 from dagster import (
     AssetExecutionContext,
     AutomationCondition,
@@ -17,10 +16,7 @@ from pydantic import Field
 
 from mlops_common.environment import local_data_dir
 from mlops_common.storage import table_kinds
-from snowpatrol_assets.reporting.chart import usage_chart
-from snowpatrol_assets.reporting.markdown import report_markdown
 from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
-from snowpatrol_assets.usage.features import classify_warehouses
 
 GROUP = "snowpatrol_scoring"
 CHART_HISTORY_DAYS = 90
@@ -41,13 +37,17 @@ class ReportConfig(Config):
 def anomaly_report(
     context: AssetExecutionContext,
     config: ReportConfig,
-    usage_anomalies: pd.DataFrame,
-    warehouse_anomaly_scores: pd.DataFrame,
-    warehouse_daily_usage: pd.DataFrame,
-) -> Output[pd.DataFrame]:
+    usage_anomalies,
+    warehouse_anomaly_scores,
+    warehouse_daily_usage,
+) -> Output:
     """What a FinOps reader sees each morning: anomalous warehouse-days of the last 30 days with
     credits used, expected and in excess, a chart of the worst warehouses, and the warehouses
     that were not scored (dropped or too new)."""
+    from snowpatrol_assets.reporting.chart import usage_chart
+    from snowpatrol_assets.reporting.markdown import report_markdown
+    from snowpatrol_assets.usage.features import classify_warehouses
+
     report_day = warehouse_daily_usage[USAGE_DATE].max()
     since = report_day - timedelta(days=config.lookback_days - 1)
     recent = usage_anomalies[usage_anomalies[USAGE_DATE] >= since]
@@ -87,7 +87,7 @@ def anomaly_report(
     )
 
 
-def _record(row: pd.Series) -> dict:
+def _record(row) -> dict:
     return {
         "id": row["ANOMALY_ID"],
         "key": row[WAREHOUSE_KEY],

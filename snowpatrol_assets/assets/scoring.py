@@ -1,13 +1,10 @@
 """Daily scores of every active warehouse and the table of anomalous days."""
 
-import pandas as pd
 from dagster import AssetExecutionContext, AutomationCondition, Output, asset
 
 from mlops_common.model_store import ModelNotFoundError, ModelStore
 from mlops_common.storage import table_kinds
-from snowpatrol_assets.detection.anomalies import scored_days
 from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
-from snowpatrol_assets.usage.features import residuals
 
 GROUP = "snowpatrol_scoring"
 SCORE_COLUMNS = {
@@ -27,12 +24,17 @@ SCORE_COLUMNS = {
 )
 def warehouse_anomaly_scores(
     context: AssetExecutionContext,
-    warehouse_usage_features: pd.DataFrame,
-    warehouse_anomaly_models: pd.DataFrame,
+    warehouse_usage_features,
+    warehouse_anomaly_models,
     model_store: ModelStore,
-) -> Output[pd.DataFrame]:
+) -> Output:
     """Every day of every active warehouse scored by its latest model: credits used, expected
     credits (trend + weekly pattern), excess credits, anomaly score and whether it is anomalous."""
+    import pandas as pd
+
+    from snowpatrol_assets.detection.anomalies import scored_days
+    from snowpatrol_assets.usage.features import residuals
+
     frames = []
     for key in warehouse_usage_features[WAREHOUSE_KEY].unique():
         if key not in set(warehouse_anomaly_models[WAREHOUSE_KEY]):
@@ -68,7 +70,7 @@ def warehouse_anomaly_scores(
     group_name=GROUP,
     kinds=table_kinds(),
 )
-def usage_anomalies(warehouse_anomaly_scores: pd.DataFrame) -> Output[pd.DataFrame]:
+def usage_anomalies(warehouse_anomaly_scores) -> Output:
     """Warehouse-days whose usage the models call anomalous, with credits above expected.
     ANOMALY_ID (`account/warehouse@day`) identifies an anomaly across re-runs."""
     anomalies = warehouse_anomaly_scores[warehouse_anomaly_scores["IS_ANOMALY"]].copy()

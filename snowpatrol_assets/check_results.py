@@ -1,0 +1,122 @@
+"""Results of the Snowpatrol checks, computed on the data an asset has just produced."""
+
+from collections.abc import Iterator
+
+import pandas as pd
+from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
+
+from snowpatrol_assets.checks import (
+    COMPLETE_HISTORY,
+    DRIFT,
+    EVERY_DAY,
+    NON_NEGATIVE,
+    UNIQUE_DAY,
+    UNIQUE_HOUR,
+)
+from snowpatrol_assets.detection.drift import DriftResult
+from snowpatrol_assets.reporting.markdown import md_cell
+from snowpatrol_assets.usage.columns import (
+    ACCOUNT,
+    CREDIT_COLUMNS,
+    START_TIME,
+    USAGE_DATE,
+    WAREHOUSE,
+)
+from snowpatrol_assets.usage.validation import (
+    describe_rows,
+    duplicate_metering_rows,
+    duplicate_rows,
+    missing_days,
+    negative_credit_rows,
+)
+
+
+def metering_check_results(
+    metering: pd.DataFrame, first_day: pd.Timestamp, last_day: pd.Timestamp
+) -> Iterator[AssetCheckResult]:
+    """Results of the metering checks for the days [first_day, last_day] just fetched."""
+    yield _missing_days_result(EVERY_DAY, metering[START_TIME], first_day, last_day)
+    negative = negative_credit_rows(metering)
+    yield AssetCheckResult(
+        check_name=NON_NEGATIVE,
+        passed=negative.empty,
+        metadata={
+            "negative_rows": len(negative),
+            "offending_rows": MetadataValue.md(
+                describe_rows(negative, [ACCOUNT, WAREHOUSE, START_TIME, *CREDIT_COLUMNS])
+            ),
+        },
+    )
+    duplicates = duplicate_metering_rows(metering)
+    yield AssetCheckResult(
+        check_name=UNIQUE_HOUR,
+        passed=duplicates.empty,
+        metadata={
+            "duplicate_rows": len(duplicates),
+            "offending_rows": MetadataValue.md(
+                describe_rows(duplicates, [ACCOUNT, WAREHOUSE, START_TIME])
+            ),
+        },
+    )
+
+
+def usage_check_results(matrix: pd.DataFrame, metering_days: pd.Series):
+    """Results of the history checks on the daily usage matrix."""
+    if metering_days.empty:
+        yield AssetCheckResult(
+            check_name=COMPLETE_HISTORY, passed=False, metadata={"problem": "no metering rows"}
+        )
+    else:
+        days = pd.to_datetime(metering_days)
+        yield _missing_days_result(COMPLETE_HISTORY, days, days.min(), days.max())
+    duplicates = duplicate_rows(matrix, [ACCOUNT, WAREHOUSE, USAGE_DATE])
+    yield AssetCheckResult(
+        check_name=UNIQUE_DAY,
+        passed=duplicates.empty,
+        metadata={
+            "duplicate_rows": len(duplicates),
+            "offending_rows": MetadataValue.md(
+                describe_rows(duplicates, [ACCOUNT, WAREHOUSE, USAGE_DATE])
+            ),
+        },
+    )
+
+
+def _missing_days_result(check_name, stamps: pd.Series, first_day, last_day) -> AssetCheckResult:
+    gaps = missing_days(stamps, pd.Timestamp(first_day).date(), pd.Timestamp(last_day).date())
+    return AssetCheckResult(
+        check_name=check_name,
+        passed=not gaps,
+        metadata={
+            "first_day": str(pd.Timestamp(first_day).date()),
+            "last_day": str(pd.Timestamp(last_day).date()),
+            "missing_day_count": len(gaps),
+            "missing_days": MetadataValue.md(
+                ", ".join(d.isoformat() for d in gaps[:60]) + (" …" if len(gaps) > 60 else "")
+                or "none"
+            ),
+        },
+    )
+
+
+def drift_check_result(drift: dict[str, DriftResult]) -> AssetCheckResult:
+    drifted = sorted(k for k, r in drift.items() if r.drifted)
+    rows = [
+        f"| {md_cell(k)} | {r.statistic:.3f} | {r.p_value:.4f} | "
+        f"{'drifted' if r.drifted else 'stable'} |"
+        for k, r in sorted(drift.items(), key=lambda item: item[1].p_value)
+    ]
+    table = "| Warehouse | KS statistic | p-value | Result |\n|---|---:|---:|---|\n" + "\n".join(
+        rows
+    )
+    return AssetCheckResult(
+        check_name=DRIFT,
+        passed=not drifted,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "drifted_warehouses": MetadataValue.json(drifted),
+            "drifted_count": len(drifted),
+            "tested_count": len(drift),
+            "per_warehouse": MetadataValue.md(table),
+        },
+    )
