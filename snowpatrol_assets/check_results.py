@@ -36,27 +36,17 @@ def metering_check_results(
 ) -> Iterator[AssetCheckResult]:
     """Results of the metering checks for the days [first_day, last_day] just fetched."""
     yield _missing_days_result(EVERY_DAY, metering[START_TIME], first_day, last_day)
-    negative = negative_credit_rows(metering)
-    yield AssetCheckResult(
-        check_name=NON_NEGATIVE,
-        passed=negative.empty,
-        metadata={
-            "negative_rows": len(negative),
-            "offending_rows": MetadataValue.md(
-                describe_rows(negative, [ACCOUNT, WAREHOUSE, START_TIME, *CREDIT_COLUMNS])
-            ),
-        },
+    yield _offending_rows_result(
+        NON_NEGATIVE,
+        "negative_rows",
+        negative_credit_rows(metering),
+        [ACCOUNT, WAREHOUSE, START_TIME, *CREDIT_COLUMNS],
     )
-    duplicates = duplicate_metering_rows(metering)
-    yield AssetCheckResult(
-        check_name=UNIQUE_HOUR,
-        passed=duplicates.empty,
-        metadata={
-            "duplicate_rows": len(duplicates),
-            "offending_rows": MetadataValue.md(
-                describe_rows(duplicates, [ACCOUNT, WAREHOUSE, START_TIME])
-            ),
-        },
+    yield _offending_rows_result(
+        UNIQUE_HOUR,
+        "duplicate_rows",
+        duplicate_metering_rows(metering),
+        [ACCOUNT, WAREHOUSE, START_TIME],
     )
 
 
@@ -69,15 +59,20 @@ def usage_check_results(matrix: pd.DataFrame, metering_days: pd.Series):
     else:
         days = pd.to_datetime(metering_days)
         yield _missing_days_result(COMPLETE_HISTORY, days, days.min(), days.max())
-    duplicates = duplicate_rows(matrix, [ACCOUNT, WAREHOUSE, USAGE_DATE])
-    yield AssetCheckResult(
-        check_name=UNIQUE_DAY,
-        passed=duplicates.empty,
+    keys = [ACCOUNT, WAREHOUSE, USAGE_DATE]
+    yield _offending_rows_result(UNIQUE_DAY, "duplicate_rows", duplicate_rows(matrix, keys), keys)
+
+
+def _offending_rows_result(
+    check_name: str, count_key: str, rows: pd.DataFrame, columns: list[str]
+) -> AssetCheckResult:
+    """Passes when `rows` is empty; otherwise names the offending rows (the first 20)."""
+    return AssetCheckResult(
+        check_name=check_name,
+        passed=rows.empty,
         metadata={
-            "duplicate_rows": len(duplicates),
-            "offending_rows": MetadataValue.md(
-                describe_rows(duplicates, [ACCOUNT, WAREHOUSE, USAGE_DATE])
-            ),
+            count_key: len(rows),
+            "offending_rows": MetadataValue.md(describe_rows(rows, columns) or "none"),
         },
     )
 

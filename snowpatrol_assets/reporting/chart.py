@@ -45,11 +45,7 @@ def usage_chart(scores: pd.DataFrame, anomalies: list[dict], since: pd.Timestamp
         axis.set_title(key, loc="left", fontsize=10)
         axis.set_ylabel("credits / day")
         axis.legend(loc="upper left", fontsize=8)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90)
-    plt.close(figure)
-    return buffer.getvalue()
+    return _png(figure, dpi=90)
 
 
 def training_chart(days: pd.DataFrame, scores: pd.Series, threshold: float, title: str) -> bytes:
@@ -67,8 +63,14 @@ def training_chart(days: pd.DataFrame, scores: pd.Series, threshold: float, titl
     score_axis.plot(scores.index, scores, color="#555555", lw=0.8, label="score")
     score_axis.axhline(threshold, color="#D62728", ls=":", label="anomaly threshold")
     score_axis.legend(loc="lower left", fontsize=8)
+    return _png(figure, dpi=80)
+
+
+def _png(figure, dpi: int) -> bytes:
+    import matplotlib.pyplot as plt
+
     figure.tight_layout()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80)
+    figure.savefig(buffer, format="png", dpi=dpi)
     plt.close(figure)
     return buffer.getvalue()
