@@ -42,15 +42,19 @@ def slack_blocks(title: str, markdown: str) -> list[dict]:
 
 
 def to_slack_mrkdwn(markdown: str) -> str:
-    """Slack has no tables or headings: headings become bold lines, tables code blocks."""
+    """Slack has no tables or headings: headings become bold lines, tables code blocks.
+
+    `&`, `<` and `>` are escaped so text from data (a warehouse name) can't mention or link.
+    """
     out, in_table = [], False
     for line in markdown.splitlines():
+        line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         is_table_row = line.lstrip().startswith("|")
         if is_table_row != in_table:
             out.append("```")
             in_table = is_table_row
         if is_table_row:
-            out.append(line)
+            out.append(line.replace("\\|", "|"))  # no Markdown escaping inside a code block
             continue
         heading = re.match(r"^#+\s+(.*)$", line)
         line = f"*{heading.group(1)}*" if heading else line

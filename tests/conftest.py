@@ -1,0 +1,85 @@
+"""Shared fixtures: a local Dagster home per test and a fake Slack Web API on 127.0.0.1."""
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
+
+import pytest
+
+FAKE_SLACK_TOKEN = "xoxb-test-0000-fake-token"
+PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]
+
+
+@pytest.fixture(autouse=True)
+def local_dagster_home(tmp_path, monkeypatch):
+    """Every test gets its own DAGSTER_HOME and the default (local) deployment."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.delenv("DAGSTER_DEPLOYMENT", raising=False)
+    return home
+
+
+@dataclass
+class FakeSlack:
+    base_url: str
+    token: str
+    requests: list[dict] = field(default_factory=list)
+
+    def calls(self, method: str) -> list[dict]:
+        return [r for r in self.requests if r["method"] == method]
+
+
+def _slack_handler(slack: FakeSlack):
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+            if "json" in (self.headers.get("Content-Type") or ""):
+                body = json.loads(raw or "{}")
+            else:
+                body = dict(parse_qsl(raw))
+            method = self.path.split("?")[0].rsplit("/", 1)[-1]
+            slack.requests.append(
+                {"path": self.path, "method": method, "headers": dict(self.headers), "body": body}
+            )
+            auth = self.headers.get("Authorization", "")
+            if auth != f"Bearer {slack.token}":
+                reply = {"ok": False, "error": "invalid_auth"}
+            elif method == "chat.postMessage":
+                ts = f"1700000000.{len(slack.requests):06d}"
+                reply = {"ok": True, "channel": body.get("channel"), "ts": ts}
+            elif method == "auth.test":
+                reply = {"ok": True, "team": "fake", "user": "snowpatrol-bot"}
+            else:
+                reply = {"ok": False, "error": "unknown_method"}
+            payload = json.dumps(reply).encode()
+            self.send_response(200)  # Slack answers 200 with ok=false for API errors
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def fake_slack(monkeypatch):
+    """A fake Slack Web API: records requests, answers chat.postMessage and auth.test."""
+    for variable in PROXY_VARIABLES:  # slack_sdk would send 127.0.0.1 traffic to a proxy
+        monkeypatch.delenv(variable, raising=False)
+    slack = FakeSlack(base_url="", token=FAKE_SLACK_TOKEN)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _slack_handler(slack))
+    slack.base_url = f"http://127.0.0.1:{server.server_address[1]}/api/"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield slack
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
