@@ -1,0 +1,1 @@
+"""The cookie assets, one module per stage."""

@@ -1,0 +1,102 @@
+"""Asset checks: the data contract on every landing file, and the gate before a new champion."""
+
+import warnings
+from collections.abc import Iterable
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetKey,
+    MetadataValue,
+    PartitionsDefinition,
+)
+from dagster._utils.warnings import PreviewWarning
+
+from cookie_assets.partitions import targets
+from cookie_assets.validation import (
+    KNOWN_CATEGORIES,
+    ONE_ORDER_PER_CUSTOMER,
+    SCHEMA_AND_RANGES,
+    UNIQUE_CUSTOMER_ID,
+    Issue,
+    is_blocking,
+    issues_table,
+)
+
+TRIAL_CUSTOMERS = AssetKey(["cookie", "trial_customers"])
+ORDERS = AssetKey(["cookie", "orders"])
+NEW_CUSTOMERS = AssetKey(["cookie", "new_customers"])
+CHAMPION_MODEL = AssetKey(["cookie", "champion_model"])
+CHAMPION_GATE = "champion_gate"
+
+_DESCRIPTIONS = {
+    SCHEMA_AND_RANGES: "The file parses, has the contract's columns, and every value is in range.",
+    UNIQUE_CUSTOMER_ID: "No customer id appears twice.",
+    KNOWN_CATEGORIES: "Favourite colour and season are among the known values.",
+    ONE_ORDER_PER_CUSTOMER: "Every customer of the cohort has exactly one order row, no strangers.",
+}
+
+
+def file_check_specs(
+    asset: AssetKey, checks: Iterable[str], partitions_def: PartitionsDefinition, blocking: bool
+) -> list[AssetCheckSpec]:
+    """One check per contract rule, evaluated for each partition (file) of the asset."""
+    with warnings.catch_warnings():  # partitioned checks are a preview feature, chosen knowingly
+        warnings.simplefilter("ignore", PreviewWarning)
+        return [
+            AssetCheckSpec(
+                name,
+                asset=asset,
+                description=_DESCRIPTIONS[name],
+                blocking=blocking,
+                partitions_def=partitions_def,
+            )
+            for name in checks
+        ]
+
+
+def file_check_results(
+    asset: AssetKey, location: str, issues: dict[str, list[Issue]]
+) -> list[AssetCheckResult]:
+    """A result per check naming the file and, when it fails, the offending rows."""
+    return [
+        AssetCheckResult(
+            asset_key=asset,
+            check_name=name,
+            passed=not found or not is_blocking({name: found}),
+            severity=AssetCheckSeverity.ERROR,
+            description=(
+                f"{location}: {len(found)} offending row(s)" if found else f"{location}: ok"
+            ),
+            metadata={
+                "file": location,
+                "offending_rows": len(found),
+                **({"issues": MetadataValue.md(issues_table(found))} if found else {}),
+            },
+        )
+        for name, found in issues.items()
+    ]
+
+
+def failure_summary(location: str, issues: dict[str, list[Issue]]) -> str | None:
+    """Markdown naming a bad file's failed checks and rows, for an alert (None: file is fine)."""
+    failed = {name: found for name, found in issues.items() if is_blocking({name: found})}
+    if not failed:
+        return None
+    sections = [f"**{name}**\n\n{issues_table(found)}" for name, found in failed.items()]
+    return f"`{location}` fails its checks:\n\n" + "\n\n".join(sections)
+
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", PreviewWarning)
+    champion_gate_spec = AssetCheckSpec(
+        CHAMPION_GATE,
+        asset=CHAMPION_MODEL,
+        blocking=True,
+        partitions_def=targets,
+        description=(
+            "Refuses a new champion whose holdout R² is below the floor or worse than the champion "
+            "it replaces; the previous champion stays in use."
+        ),
+    )

@@ -1,0 +1,36 @@
+"""The `cookie` code location: cookie-shop demand models, local by default, Snowflake in prod."""
+
+import dagster as dg
+
+from cookie_assets.assets import models, predictions, raw, training
+from cookie_assets.location import LOCATION
+from cookie_assets.resources import resources
+from cookie_assets.sensors import (
+    cookie_automation_sensor,
+    cookie_landing_sensor,
+    cookie_new_customers_sensor,
+    cookie_retrain_sensor,
+    retrain_job,
+)
+from mlops_common.run_failure import build_run_failure_alert_sensor
+
+ASSETS = dg.load_assets_from_modules([raw, training, models, predictions])
+
+
+def build_defs() -> dg.Definitions:
+    """The location with resources for the current environment (DAGSTER_DEPLOYMENT, home)."""
+    return dg.Definitions(
+        assets=ASSETS,
+        jobs=[retrain_job],
+        sensors=[
+            cookie_landing_sensor,
+            cookie_new_customers_sensor,
+            cookie_retrain_sensor,
+            cookie_automation_sensor,
+            build_run_failure_alert_sensor(LOCATION),
+        ],
+        resources=resources(),
+    )
+
+
+defs = build_defs()

@@ -1,0 +1,87 @@
+"""Sensors: cohorts and new customers discovered in the landing zone, retraining on new orders."""
+
+from dagster import (
+    AssetSelection,
+    AutomationConditionSensorDefinition,
+    DefaultSensorStatus,
+    EventLogEntry,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    asset_sensor,
+    define_asset_job,
+    sensor,
+)
+
+from cookie_assets.assets.training import TRAINING_DATA
+from cookie_assets.checks import NEW_CUSTOMERS, ORDERS, TRIAL_CUSTOMERS
+from cookie_assets.contract import CUSTOMERS_FOLDER, NEW_CUSTOMERS_FOLDER, ORDERS_FOLDER, day_of
+from cookie_assets.landing import LandingZone
+from cookie_assets.partitions import cohorts, prediction_days
+
+retrain_job = define_asset_job(
+    "cookie_retrain",
+    selection=AssetSelection.assets(TRAINING_DATA),
+    description="Rebuilds the training data; candidate and champion models follow automatically.",
+)
+
+
+def landing_days(landing: LandingZone, folder: str, suffix: str) -> set[str]:
+    return {day for day in (day_of(f, suffix) for f in landing.list_files(folder)) if day}
+
+
+@sensor(
+    name="cookie_landing_sensor",
+    description="Adds a cohort partition, and loads it, once both of a day's files (customers "
+    "and orders) have landed.",
+    target=AssetSelection.assets(TRIAL_CUSTOMERS, ORDERS),
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.RUNNING,
+)
+def cookie_landing_sensor(context: SensorEvaluationContext, landing: LandingZone) -> SensorResult:
+    complete = landing_days(landing, CUSTOMERS_FOLDER, "_customers.csv") & landing_days(
+        landing, ORDERS_FOLDER, "_orders.csv"
+    )
+    new_cohorts = sorted(complete - set(context.instance.get_dynamic_partitions(cohorts.name)))
+    return SensorResult(
+        run_requests=[
+            RunRequest(run_key=f"cohort-{day}", partition_key=day) for day in new_cohorts
+        ],
+        dynamic_partitions_requests=[cohorts.build_add_request(new_cohorts)] if new_cohorts else [],
+    )
+
+
+@sensor(
+    name="cookie_new_customers_sensor",
+    description="Loads each day's new-customers file when it lands; predictions follow.",
+    target=AssetSelection.assets(NEW_CUSTOMERS),
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.RUNNING,
+)
+def cookie_new_customers_sensor(landing: LandingZone) -> SensorResult:
+    days = set(prediction_days.get_partition_keys())
+    arrived = sorted(landing_days(landing, NEW_CUSTOMERS_FOLDER, "_customers.csv") & days)
+    return SensorResult(
+        run_requests=[
+            RunRequest(run_key=f"new-customers-{day}", partition_key=day) for day in arrived
+        ]
+    )
+
+
+@asset_sensor(
+    asset_key=ORDERS,
+    name="cookie_retrain_sensor",
+    job=retrain_job,
+    description="Retrains when a cohort's orders arrive (several cohorts at once: one retrain).",
+    default_status=DefaultSensorStatus.RUNNING,
+)
+def cookie_retrain_sensor(context: SensorEvaluationContext, asset_event: EventLogEntry):
+    return RunRequest(run_key=f"orders-{asset_event.run_id}")
+
+
+cookie_automation_sensor = AutomationConditionSensorDefinition(
+    "cookie_automation_sensor",
+    target=AssetSelection.key_prefixes(["cookie"]),
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Materialises models after retraining and predictions for each new day.",
+)

@@ -1,0 +1,160 @@
+"""The whole cookie graph materialised on the local defaults (DuckDB, local model store)."""
+
+import duckdb
+import pandas as pd
+import pytest
+from cookie_support import FAST_MODELS, landing_root, recent_days, run_assets, seed_small_landing
+from dagster import AssetKey, DagsterInstance, RunConfig
+
+from cookie_assets.assets.models import CANDIDATE_MODELS, champion_name
+from cookie_assets.assets.predictions import BAKE_PLAN, PREDICTIONS
+from cookie_assets.checks import CHAMPION_MODEL, NEW_CUSTOMERS
+from cookie_assets.contract import BOX_COLUMNS, TARGETS, new_customers_file
+from cookie_assets.demo import materialize_local_demo
+from cookie_assets.generator import generate_customers
+from cookie_assets.registry import model_store
+from mlops_common.environment import local_data_dir
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    """The demo run on small cohorts, shared by this module's tests: (home, instance, summary)."""
+    home = tmp_path_factory.mktemp("cookie_home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(home))
+        patch.delenv("DAGSTER_DEPLOYMENT", raising=False)
+        seed_small_landing(landing_root())
+        instance = DagsterInstance.ephemeral()
+        summary = materialize_local_demo(instance)
+    return home, instance, summary
+
+
+@pytest.fixture
+def home(pipeline, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(pipeline[0]))
+    return pipeline[0]
+
+
+def table(name: str) -> pd.DataFrame:
+    with duckdb.connect(str(local_data_dir() / "cookie_tables.duckdb"), read_only=True) as con:
+        return con.execute(f"select * from cookie.{name}").df()
+
+
+def test_demo_summary_names_cohorts_champions_and_bake_plan(pipeline, home):
+    summary = pipeline[2]
+    assert summary[0] == "cookie: 4 cohorts loaded (2024-01-01 … 2024-01-04)"
+    for target in TARGETS:
+        assert any(line.startswith(f"cookie: champion for {target}: ") for line in summary)
+    assert summary[-1].startswith(f"cookie: bake plan for {recent_days()[0]}: ")
+
+
+def test_tables_keep_umlaut_columns_and_hold_every_cohort_once(pipeline, home):
+    orders = table("orders")
+    assert set(BOX_COLUMNS) <= set(orders.columns)
+    assert orders.groupby("cohort").size().to_dict() == {
+        d: 80 for d in ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]
+    }
+    training = table("training_data")
+    assert len(training) == 320
+    assert (training[BOX_COLUMNS].sum(axis=1) == training["total_boxes"]).all()
+    assert set(training["split"]) == {"train", "test"}
+    candidates = table("candidate_models")
+    assert len(candidates) == len(TARGETS) * 3
+    assert candidates["r2"].between(-1, 1).all()
+
+
+def test_champions_are_stored_versioned_with_their_scores(pipeline, home):
+    store = model_store()
+    training = table("training_data")
+    train = training[training["split"] == "train"]
+    for target in TARGETS:
+        champion = store.load_latest(champion_name(target))
+        assert champion.version == "v1"
+        assert champion.metadata["target"] == target
+        assert champion.metadata["r2"] > 0.2
+        assert set(champion.metadata["scaling"]) == {
+            "household_members",
+            "number_of_children",
+            "sweetness_like",
+            "fun_spending_budget",
+        }
+        # The stored preprocessing is the training-time fit: the training rows' mean.
+        sweetness = champion.metadata["scaling"]["sweetness_like"]["mean"]
+        assert sweetness == pytest.approx(train["sweetness_like"].mean())
+
+
+def test_predictions_and_bake_plan_for_the_latest_day(pipeline, home):
+    instance = pipeline[1]
+    predictions = table("predictions")
+    assert len(predictions) == 40
+    assert set(TARGETS) <= set(predictions.columns)
+    assert (predictions[TARGETS] >= 0).all().all()
+    plan = table("bake_plan").set_index("cookie")
+    for cookie in BOX_COLUMNS:
+        expected = round(predictions[cookie].sum(), 1)
+        assert plan.loc[cookie.removesuffix("_boxes"), "expected_boxes"] == pytest.approx(expected)
+    event = instance.get_latest_materialization_event(BAKE_PLAN).asset_materialization
+    assert "data:image/png;base64," in event.metadata["plan"].value
+    assert "| Läckerli " in event.metadata["plan"].value
+
+
+def test_new_customers_with_a_shifted_distribution_do_not_change_the_scaling(pipeline, home):
+    """Same attributes, same prediction, whatever else arrives that day (no train/serve skew)."""
+    instance = pipeline[1]
+    day, next_day = recent_days()[0], "2024-06-01"
+    earlier = table("predictions").set_index("customer_id")
+    known = pd.read_csv(landing_root() / new_customers_file(day)).head(10)
+    shifted = generate_customers(200, 4242).assign(sweetness_like=10, fun_spending_budget=200)
+    pd.concat([known, shifted]).to_csv(landing_root() / new_customers_file(next_day), index=False)
+    run_assets(instance, [NEW_CUSTOMERS, PREDICTIONS], next_day)
+    later = table("predictions")
+    later = later[later["day"] == pd.Timestamp(next_day)].set_index("customer_id")
+    assert len(later) == 210
+    pd.testing.assert_frame_equal(
+        later.loc[known["customer_id"], TARGETS], earlier.loc[known["customer_id"], TARGETS]
+    )
+
+
+def test_retraining_on_the_same_data_keeps_the_champion(pipeline, home):
+    instance = pipeline[1]
+    target = TARGETS[0]
+    result = run_assets(instance, [CANDIDATE_MODELS, CHAMPION_MODEL], target, FAST_MODELS)
+    [evaluation] = result.get_asset_check_evaluations()
+    assert evaluation.passed
+    assert model_store().load_latest(champion_name(target)).version == "v1"
+    assert "kept" in str(evaluation.metadata["decision"].value)
+
+
+def test_champion_gate_refuses_a_champion_below_the_floor(tmp_path, monkeypatch):
+    """A fresh home: nothing to replace, and a floor no model reaches."""
+    seed_small_landing(landing_root())
+    instance = DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("cookie_cohorts", ["2024-01-01", "2024-01-02"])
+    for day in ["2024-01-01", "2024-01-02"]:
+        run_assets(
+            instance, [AssetKey(["cookie", "trial_customers"]), AssetKey(["cookie", "orders"])], day
+        )
+    run_assets(instance, [AssetKey(["cookie", "training_data"])])
+    target = "Willisauer_Ringli_boxes"
+    strict = RunConfig(
+        ops={
+            **FAST_MODELS.ops,
+            "cookie__champion_model": {"config": {"min_r2": 0.99}},
+        }
+    )
+    result = run_assets(
+        instance, [CANDIDATE_MODELS, CHAMPION_MODEL], target, strict, raise_on_error=False
+    )
+    assert not result.success  # a failed blocking check fails the run (and alerts on it)
+    [evaluation] = result.get_asset_check_evaluations()
+    assert not evaluation.passed
+    assert "below the floor 0.990" in evaluation.description
+    with pytest.raises(LookupError):
+        model_store().load_latest(champion_name(target))
+    outbox = list((local_data_dir() / "outbox" / "cookie").glob("*champion*"))
+    assert outbox and "was not promoted" in outbox[0].read_text()
+
+    result = run_assets(instance, [CANDIDATE_MODELS, CHAMPION_MODEL], target, FAST_MODELS)
+    [evaluation] = result.get_asset_check_evaluations()
+    assert evaluation.passed
+    assert model_store().load_latest(champion_name(target)).version == "v1"

@@ -1,0 +1,91 @@
+"""Umlaut column names through the production table IO manager (Snowflake, faked by fakesnow).
+
+Snowflake's IO manager writes columns upper-cased and reads them lower-cased; the pipeline maps
+them back to the contract's spelling (`läckerli_boxes` → `Läckerli_boxes`).
+"""
+
+import fakesnow
+import pytest
+import snowflake.connector
+from cookie_support import landing_root, write_csv
+from dagster import AssetKey, DagsterInstance, materialize
+
+from cookie_assets.checks import ORDERS, TRIAL_CUSTOMERS
+from cookie_assets.contract import customers_file, orders_file
+from cookie_assets.definitions import ASSETS
+from cookie_assets.generator import generate_customers, generate_orders
+from cookie_assets.landing import LocalLandingZone
+from cookie_assets.resources import resources
+
+CUSTOMER_COLUMNS = """CUSTOMER_ID VARCHAR, HOUSEHOLD_MEMBERS INT, NUMBER_OF_CHILDREN INT,
+    FAVORITE_COLOR VARCHAR, FAVORITE_SEASON VARCHAR, SWEETNESS_LIKE INT, FUN_SPENDING_BUDGET INT"""
+BOXES = """"LÄCKERLI_BOXES" INT, WILLISAUER_RINGLI_BOXES INT, "MANDELBÄRLI_BOXES" INT,
+    CHOCOLATE_BROWNIES_BOXES INT"""
+TABLES = {  # fakesnow cannot create a table on first write, so the test does, as FACTS.md notes
+    "TRIAL_CUSTOMERS": f"{CUSTOMER_COLUMNS}, SOURCE_LINE INT, COHORT VARCHAR",
+    "ORDERS": f"CUSTOMER_ID VARCHAR, {BOXES}, SOURCE_LINE INT, COHORT VARCHAR",
+    "TRAINING_DATA": f"{CUSTOMER_COLUMNS}, COHORT VARCHAR, {BOXES}, TOTAL_BOXES INT, SPLIT VARCHAR",
+}
+
+
+@pytest.fixture
+def fake_snowflake():
+    target = "dagster_snowflake_pandas.snowflake_pandas_type_handler.write_pandas"
+    with fakesnow.patch(extra_targets=[target]):
+        cursor = snowflake.connector.connect().cursor()
+        cursor.execute("CREATE DATABASE COOKIE_DB")
+        cursor.execute("CREATE SCHEMA COOKIE_DB.COOKIE")
+        for table, columns in TABLES.items():
+            cursor.execute(f"CREATE TABLE COOKIE_DB.COOKIE.{table} ({columns})")
+        yield cursor
+
+
+def test_umlaut_columns_round_trip_through_the_snowflake_io_manager(fake_snowflake):
+    from dagster_snowflake_pandas import SnowflakePandasIOManager
+
+    io_manager = SnowflakePandasIOManager(
+        account="acme",
+        user="cookie",
+        password="not-a-secret",
+        database="COOKIE_DB",
+        schema="COOKIE",
+        warehouse="WH",
+    )
+    landing = LocalLandingZone(root=str(landing_root()), seed_demo_data=False)
+    snowflake_resources = {**resources(), "io_manager": io_manager, "landing": landing}
+    instance = DagsterInstance.ephemeral()
+    for day, seed in [("2024-01-01", 1), ("2024-01-02", 2)]:
+        customers = generate_customers(20, seed)
+        write_csv(landing_root(), customers_file(day), customers)
+        write_csv(landing_root(), orders_file(day), generate_orders(customers, seed))
+        instance.add_dynamic_partitions("cookie_cohorts", [day])
+        materialize(
+            ASSETS,
+            selection=[TRIAL_CUSTOMERS, ORDERS],
+            partition_key=day,
+            instance=instance,
+            resources=snowflake_resources,
+        )
+    result = materialize(
+        ASSETS,
+        selection=[AssetKey(["cookie", "training_data"])],
+        instance=instance,
+        resources=snowflake_resources,
+    )
+    metadata = result.asset_materializations_for_node("cookie__training_data")[0].metadata
+    assert metadata["cohorts"].value == ["2024-01-01", "2024-01-02"]  # both read back valid
+    assert "Läckerli_boxes" in metadata["mean_boxes"].value
+    fake_snowflake.execute("SELECT * FROM COOKIE_DB.COOKIE.TRAINING_DATA")
+    columns = [d[0] for d in fake_snowflake.description]
+    assert "LÄCKERLI_BOXES" in columns and "MANDELBÄRLI_BOXES" in columns
+    assert len(fake_snowflake.fetchall()) == 40
+    # Re-loading a cohort replaces its partition instead of appending to it.
+    materialize(
+        ASSETS,
+        selection=[ORDERS],
+        partition_key="2024-01-01",
+        instance=instance,
+        resources=snowflake_resources,
+    )
+    fake_snowflake.execute("SELECT COHORT, COUNT(*) FROM COOKIE_DB.COOKIE.ORDERS GROUP BY 1")
+    assert sorted(fake_snowflake.fetchall()) == [("2024-01-01", 20), ("2024-01-02", 20)]
