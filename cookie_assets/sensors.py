@@ -53,14 +53,20 @@ def cookie_landing_sensor(context: SensorEvaluationContext, landing: LandingZone
 
 @sensor(
     name="cookie_new_customers_sensor",
-    description="Loads each day's new-customers file when it lands; predictions follow.",
+    description="Loads each day's new-customers file when it lands (days already loaded are "
+    "skipped); predictions follow.",
     target=AssetSelection.assets(NEW_CUSTOMERS),
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
 )
-def cookie_new_customers_sensor(landing: LandingZone) -> SensorResult:
+def cookie_new_customers_sensor(
+    context: SensorEvaluationContext, landing: LandingZone
+) -> SensorResult:
     days = set(prediction_days.get_partition_keys())
-    arrived = sorted(landing_days(landing, NEW_CUSTOMERS_FOLDER, "_customers.csv") & days)
+    loaded = context.instance.get_materialized_partitions(NEW_CUSTOMERS)
+    arrived = sorted(
+        (landing_days(landing, NEW_CUSTOMERS_FOLDER, "_customers.csv") & days) - loaded
+    )
     return SensorResult(
         run_requests=[
             RunRequest(run_key=f"new-customers-{day}", partition_key=day) for day in arrived

@@ -1,9 +1,15 @@
 """Sensors on the local landing folder: cohort discovery, new customers, retraining."""
 
 from cookie_support import landing_root, run_assets, write_csv
-from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
+from dagster import (
+    AssetMaterialization,
+    DagsterInstance,
+    RunRequest,
+    SkipReason,
+    build_sensor_context,
+)
 
-from cookie_assets.checks import ORDERS, TRIAL_CUSTOMERS
+from cookie_assets.checks import NEW_CUSTOMERS, ORDERS, TRIAL_CUSTOMERS
 from cookie_assets.contract import customers_file, new_customers_file, orders_file
 from cookie_assets.generator import generate_customers, generate_orders
 from cookie_assets.landing import LocalLandingZone
@@ -61,10 +67,15 @@ def test_seeded_demo_folder_yields_the_demo_cohorts():
     ]
 
 
-def test_new_customer_files_request_their_day_partition():
-    write_csv(landing_root(), new_customers_file("2024-05-02"), generate_customers(5, 2))
-    write_csv(landing_root(), new_customers_file("2999-01-01"), generate_customers(5, 2))
-    result = cookie_new_customers_sensor(build_sensor_context(resources={"landing": zone()}))
+def test_new_customer_files_request_their_day_partition_unless_already_loaded():
+    instance = DagsterInstance.ephemeral()
+    for day in ["2024-05-01", "2024-05-02", "2999-01-01"]:
+        write_csv(landing_root(), new_customers_file(day), generate_customers(5, 2))
+    instance.report_runless_asset_event(
+        AssetMaterialization(asset_key=NEW_CUSTOMERS, partition="2024-05-01")
+    )
+    context = build_sensor_context(instance=instance, resources={"landing": zone()})
+    result = cookie_new_customers_sensor(context)
     assert [(r.partition_key, r.run_key) for r in result.run_requests] == [
         ("2024-05-02", "new-customers-2024-05-02")  # a day not yet in the calendar waits
     ]
