@@ -2,8 +2,9 @@
 
 from datetime import date, timedelta
 
-from dagster import AssetKey, DagsterInstance, materialize
+from dagster import AssetKey, DagsterInstance, RunConfig, materialize
 
+from snowpatrol_assets.assets.features import FeatureConfig
 from snowpatrol_assets.definitions import ASSETS
 from snowpatrol_assets.partitions import usage_days, warehouses
 from snowpatrol_assets.resources import build_resources
@@ -15,13 +16,17 @@ INGEST = ["warehouse_metering", "warehouse_daily_usage", "warehouse_usage_featur
 SCORING = ["warehouse_anomaly_models", "warehouse_anomaly_scores", "usage_anomalies"]
 
 
-def materialize_local_demo(instance: DagsterInstance, days: list[str] | None = None) -> list[str]:
+def materialize_local_demo(
+    instance: DagsterInstance, days: list[str] | None = None, decomposition: str = "classical"
+) -> list[str]:
     """Ingests the usage days (default: all), adds the warehouse partitions, trains, scores and
     reports. Returns summary lines: where the report is and which anomalies it names.
+    `decomposition` is the features' method (see FeatureConfig).
     """
     resources = build_resources()
     days = days or usage_days.get_partition_keys()
-    _run(instance, INGEST, {RANGE_START: days[0], RANGE_END: days[-1]}, resources)
+    features = RunConfig({"warehouse_usage_features": FeatureConfig(decomposition=decomposition)})
+    _run(instance, INGEST, {RANGE_START: days[0], RANGE_END: days[-1]}, resources, features)
     instance.add_dynamic_partitions(
         warehouses.name, warehouses_to_add(instance, _metadata(instance, "warehouse_daily_usage"))
     )
@@ -61,10 +66,15 @@ def _injected_labels(first_day: str, last_day: str) -> dict[tuple[str, str], str
     }
 
 
-def _run(instance, names, tags, resources):
+def _run(instance, names, tags, resources, run_config=None):
     selected = [a for a in ASSETS if a.key.to_user_string() in names]
     result = materialize(
-        ASSETS, selection=selected, instance=instance, tags=tags, resources=resources
+        ASSETS,
+        selection=selected,
+        instance=instance,
+        tags=tags,
+        resources=resources,
+        run_config=run_config,
     )
     if not result.success:
         raise RuntimeError(f"Materialising {names} failed; see the run in the Dagster UI")

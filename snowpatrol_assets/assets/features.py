@@ -1,11 +1,29 @@
 """Per-warehouse seasonal decomposition, with the KS drift check that drives retraining."""
 
-from dagster import AssetExecutionContext, AutomationCondition, MetadataValue, Output, asset
+from typing import Literal
+
+from dagster import (
+    AssetExecutionContext,
+    AutomationCondition,
+    Config,
+    MetadataValue,
+    Output,
+    asset,
+)
+from pydantic import Field
 
 from mlops_common.storage import table_kinds
 from snowpatrol_assets.checks import drift_check_spec
 
 GROUP = "snowpatrol_features"
+
+
+class FeatureConfig(Config):
+    decomposition: Literal["classical", "robust_stl"] = Field(
+        default="classical",
+        description="classical: the seed's moving-average decomposition. robust_stl: STL with "
+        "robust weights, which keeps multi-day runaway usage out of the trend.",
+    )
 
 
 @asset(
@@ -14,7 +32,9 @@ GROUP = "snowpatrol_features"
     group_name=GROUP,
     kinds=table_kinds() | {"statsmodels"},
 )
-def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usage):
+def warehouse_usage_features(
+    context: AssetExecutionContext, config: FeatureConfig, warehouse_daily_usage
+):
     """Daily credits of every active warehouse split into trend, weekly seasonality and residual.
 
     The residual is what is left once the usual weekly pattern and growth are taken out; the
@@ -34,13 +54,14 @@ def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usa
         context.log.warning(f"Warehouse {key!r} has only {days} days of history; not modelled yet")
     for key, last_used in status.dropped.items():
         context.log.warning(f"Warehouse {key!r} is not scored: no usage since {last_used}")
-    features = warehouse_features(warehouse_daily_usage, status.active)
+    features = warehouse_features(warehouse_daily_usage, status.active, config.decomposition)
     drift = {key: ks_drift(residuals(features, key)["residual"]) for key in status.active}
     drifted = sorted(key for key, result in drift.items() if result.drifted)
     yield Output(
         features,
         metadata={
             "rows": len(features),
+            "decomposition": config.decomposition,
             "active_warehouses": MetadataValue.json(status.active),
             "drifted_warehouses": MetadataValue.json(drifted),
             "not_modelled": MetadataValue.json(

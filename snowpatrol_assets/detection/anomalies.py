@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from snowpatrol_assets.detection.decomposition import decompose
+from snowpatrol_assets.detection.decomposition import CLASSICAL, decompose
 from snowpatrol_assets.detection.isolation_forest import fit_model, score
 
 
@@ -27,13 +27,14 @@ def scored_days(features: pd.DataFrame, model) -> pd.DataFrame:
     )
 
 
-def detect_anomalies(usage: pd.Series) -> pd.DataFrame:
+def detect_anomalies(usage: pd.Series, method: str = CLASSICAL) -> pd.DataFrame:
     """Flags anomalous days in one warehouse's daily credits (DatetimeIndex, gaps allowed).
 
     Fits the seed's Isolation Forest on the weekly-decomposed residual and scores every day.
     Returns a frame on the input's index with `expected`, `excess`, `score`, `threshold` and
     boolean `is_anomaly`. Missing days count as zero usage, as in Snowflake's metering views.
+    `method` picks the decomposition (see `decompose`); the default is the seed's.
     """
-    features = decompose(usage)
+    features = decompose(usage, method)
     result = scored_days(features, fit_model(features["residual"]))
     return result.reindex(usage.index.normalize()).set_axis(usage.index)

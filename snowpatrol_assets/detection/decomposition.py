@@ -17,19 +17,31 @@ def complete_daily(usage: pd.Series) -> pd.Series:
     return usage.groupby(usage.index.normalize()).sum().reindex(days, fill_value=0.0)
 
 
-def decompose(usage: pd.Series) -> pd.DataFrame:
+CLASSICAL = "classical"
+ROBUST_STL = "robust_stl"
+METHODS = (CLASSICAL, ROBUST_STL)
+
+
+def decompose(usage: pd.Series, method: str = CLASSICAL) -> pd.DataFrame:
     """Additive weekly decomposition: credits = trend + seasonal + residual, one row per day.
 
+    `classical` is the seed's moving-average decomposition. `robust_stl` (STL with robust
+    weights) keeps multi-day surges out of the trend, so they stay visible in the residual.
     Raises InsufficientHistoryError below two weeks of history.
     """
-    from statsmodels.tsa.seasonal import seasonal_decompose
+    from statsmodels.tsa.seasonal import STL, seasonal_decompose
 
     daily = complete_daily(usage)
     if len(daily) < MIN_HISTORY_DAYS:
         raise InsufficientHistoryError(
             f"{len(daily)} days of history; at least {MIN_HISTORY_DAYS} are needed"
         )
-    parts = seasonal_decompose(daily, model="additive", period=WEEK, extrapolate_trend=WEEK)
+    if method == CLASSICAL:
+        parts = seasonal_decompose(daily, model="additive", period=WEEK, extrapolate_trend=WEEK)
+    elif method == ROBUST_STL:
+        parts = STL(daily, period=WEEK, robust=True).fit()
+    else:
+        raise ValueError(f"unknown decomposition {method!r}; use one of {', '.join(METHODS)}")
     return pd.DataFrame(
         {
             "credits": daily,

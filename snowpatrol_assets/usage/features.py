@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from snowpatrol_assets.detection.decomposition import MIN_HISTORY_DAYS, decompose
+from snowpatrol_assets.detection.decomposition import CLASSICAL, MIN_HISTORY_DAYS, decompose
 from snowpatrol_assets.usage.columns import ACCOUNT, CREDITS, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
 from snowpatrol_assets.usage.matrix import last_usage_days
 
@@ -40,11 +40,13 @@ def classify_warehouses(matrix: pd.DataFrame) -> WarehouseStatus:
     return status
 
 
-def warehouse_features(matrix: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def warehouse_features(
+    matrix: pd.DataFrame, keys: list[str], method: str = CLASSICAL
+) -> pd.DataFrame:
     """Trend, seasonal and residual of daily credits for each warehouse in `keys`."""
     frames = []
     for key, rows in matrix[matrix[WAREHOUSE_KEY].isin(keys)].groupby(WAREHOUSE_KEY):
-        parts = decompose(rows.set_index(USAGE_DATE)[CREDITS])
+        parts = decompose(rows.set_index(USAGE_DATE)[CREDITS], method)
         frame = parts.rename(columns=str.upper).rename(columns={"CREDITS": CREDITS})
         frame = frame.rename_axis(USAGE_DATE).reset_index()
         frame.insert(0, ACCOUNT, rows[ACCOUNT].iloc[0])

@@ -1,5 +1,7 @@
 """The anomaly-detection maths on its own, without Dagster."""
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from snowpatrol_assets.detection import (
     ks_drift,
 )
 from snowpatrol_assets.retraining import retrain_reason
+from snowpatrol_assets.simulation import SIMULATION_START, injected_anomalies, simulate_metering
 
 WEEKLY = np.array([1.0, 1.1, 1.0, 1.05, 0.95, 0.3, 0.25])  # quiet weekends
 
@@ -97,3 +100,23 @@ def test_ks_drift_needs_more_history_than_the_recent_window():
 )
 def test_retraining_rule(drifted, has_model, force, expected):
     assert retrain_reason("A/WH", drifted, has_model, force) == expected
+
+
+def test_robust_stl_catches_more_runaway_days_of_the_simulated_account_than_classical():
+    end = date(2026, 11, 1)
+    metering = simulate_metering(SIMULATION_START, end)
+    labels = injected_anomalies(SIMULATION_START, end)
+    runaways = labels[labels["KIND"] == "runaway"]
+    caught = {"classical": 0, "robust_stl": 0}
+    for name, rows in runaways.groupby("WAREHOUSE_NAME"):
+        hours = metering[metering["WAREHOUSE_NAME"] == name]
+        daily = hours.groupby(hours["START_TIME"].dt.normalize())["CREDITS_USED"].sum()
+        for method in caught:
+            flagged = detect_anomalies(daily, method=method)["is_anomaly"]
+            caught[method] += int(flagged.reindex(rows["USAGE_DATE"]).fillna(False).sum())
+    assert caught["robust_stl"] >= 1.5 * caught["classical"] > 0
+
+
+def test_an_unknown_decomposition_is_refused_by_name():
+    with pytest.raises(ValueError, match="unknown decomposition 'fourier'"):
+        decompose(usage(), method="fourier")
