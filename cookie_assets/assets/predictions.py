@@ -1,7 +1,5 @@
 """Daily predictions for new trial customers and the bake plan the shop works from."""
 
-import base64
-import io
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -20,7 +18,7 @@ from dagster import (
 )
 
 from cookie_assets.assets.models import champion_name
-from cookie_assets.assets.raw import read_landing_file, report_checks
+from cookie_assets.assets.raw import read_landing_file, refuse_unreadable, report_checks
 from cookie_assets.checks import CHAMPION_MODEL, NEW_CUSTOMERS, file_check_specs
 from cookie_assets.compute import TrainingCompute
 from cookie_assets.contract import (
@@ -39,6 +37,7 @@ from cookie_assets.location import TABLE_KINDS
 from cookie_assets.partitions import prediction_days
 from cookie_assets.validation import CUSTOMER_CHECKS, customer_issues
 from mlops_common.alerting import AlertSink
+from mlops_common.figures import markdown_image, new_figure, png_bytes
 from mlops_common.model_store import ModelNotFoundError, ModelStore
 
 GROUP = "cookie_predictions"
@@ -69,6 +68,7 @@ def new_customers(
 
     day = context.partition_key
     frame, schema, location = read_landing_file(landing, new_customers_file(day), CUSTOMER_COLUMNS)
+    refuse_unreadable(location, schema)
     yield Output(
         frame.assign(**{DAY: pd.Timestamp(day)}), metadata={"file": location, "rows": len(frame)}
     )
@@ -121,22 +121,13 @@ def predictions(
     )
 
 
-def bake_chart(plan: Frame, day: str) -> str:
-    """A bar chart of expected boxes per cookie type, as a base64 PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(6, 3))
+def bake_chart(plan: Frame, day: str) -> bytes:
+    """A bar chart of expected boxes per cookie type, as PNG."""
+    figure, axis = new_figure(figsize=(6, 3))
     axis.bar(plan["cookie"].str.replace("_", " "), plan["expected_boxes"], color="#b5651d")
     axis.set_ylabel("expected boxes")
     axis.set_title(f"Bake plan for customers of {day}")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90)
-    plt.close(figure)
-    return base64.b64encode(buffer.getvalue()).decode()
+    return png_bytes(figure)
 
 
 @asset(
@@ -170,7 +161,7 @@ def bake_plan(context: AssetExecutionContext, predictions: Frame) -> Output[Fram
     return Output(
         plan,
         metadata={
-            "plan": MetadataValue.md(f"{table}\n\n![bake plan](data:image/png;base64,{chart})"),
+            "plan": MetadataValue.md(f"{table}\n\n{markdown_image(chart, 'bake plan')}"),
             "total_boxes": float(plan.loc[plan["cookie"] == "total", "expected_boxes"].iloc[0]),
             "customers": len(predictions),
         },

@@ -1,6 +1,5 @@
 """The daily anomaly report: Markdown, a usage chart, and the rows behind them."""
 
-import base64
 from datetime import timedelta
 
 from dagster import (
@@ -15,6 +14,7 @@ from dagster import (
 from pydantic import Field
 
 from mlops_common.environment import local_data_dir
+from mlops_common.figures import markdown_image
 from mlops_common.storage import table_kinds
 from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
 
@@ -73,12 +73,11 @@ def anomaly_report(
     chart_path.write_bytes(chart)
     report_path.write_text(markdown + f"\n![usage chart]({chart_path.name})\n")
     context.log.info(f"Report with {len(records)} anomalies written to {report_path}")
-    image = base64.b64encode(chart).decode()
     return Output(
         recent.reset_index(drop=True),
         metadata={
             "report": MetadataValue.md(markdown),
-            "chart": MetadataValue.md(f"![usage chart](data:image/png;base64,{image})"),
+            "chart": MetadataValue.md(markdown_image(chart, "usage chart")),
             "report_path": MetadataValue.path(str(report_path)),
             "anomaly_count": len(records),
             "anomalies": MetadataValue.json(records),

@@ -1,8 +1,8 @@
 """A PNG of daily credits per warehouse with expected usage and the anomalies marked."""
 
-import io
-
 import pandas as pd
+
+from mlops_common.figures import new_figure, png_bytes
 
 MAX_PANELS = 6
 
@@ -12,18 +12,12 @@ def usage_chart(scores: pd.DataFrame, anomalies: list[dict], since: pd.Timestamp
 
     `scores` holds WAREHOUSE_KEY, USAGE_DATE, CREDITS_USED, EXPECTED_CREDITS and IS_ANOMALY.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     excess_by_key: dict[str, float] = {}
     for a in anomalies:
         excess_by_key[a["key"]] = excess_by_key.get(a["key"], 0.0) + a["excess"]
     keys = sorted(excess_by_key, key=excess_by_key.get, reverse=True)[:MAX_PANELS]
-    figure, axes = plt.subplots(
-        max(len(keys), 1), 1, figsize=(10, 2.4 * max(len(keys), 1)), squeeze=False
-    )
+    panels = max(len(keys), 1)
+    figure, axes = new_figure(panels, figsize=(10, 2.4 * panels), squeeze=False)
     if not keys:
         axes[0][0].text(0.5, 0.5, "No anomalies in this window", ha="center", va="center")
         axes[0][0].set_axis_off()
@@ -45,17 +39,12 @@ def usage_chart(scores: pd.DataFrame, anomalies: list[dict], since: pd.Timestamp
         axis.set_title(key, loc="left", fontsize=10)
         axis.set_ylabel("credits / day")
         axis.legend(loc="upper left", fontsize=8)
-    return _png(figure, dpi=90)
+    return png_bytes(figure, dpi=90)
 
 
 def training_chart(days: pd.DataFrame, scores: pd.Series, threshold: float, title: str) -> bytes:
     """Training view of one warehouse: credits against trend, and scores against the threshold."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, (usage_axis, score_axis) = plt.subplots(2, 1, figsize=(9, 4.5), sharex=True)
+    figure, (usage_axis, score_axis) = new_figure(2, figsize=(9, 4.5), sharex=True)
     usage_axis.plot(days.index, days["credits"], color="#29B5E8", label="credits used")
     usage_axis.plot(days.index, days["trend"], color="#888888", ls="--", label="trend")
     usage_axis.set_title(title, loc="left", fontsize=10)
@@ -63,14 +52,4 @@ def training_chart(days: pd.DataFrame, scores: pd.Series, threshold: float, titl
     score_axis.plot(scores.index, scores, color="#555555", lw=0.8, label="score")
     score_axis.axhline(threshold, color="#D62728", ls=":", label="anomaly threshold")
     score_axis.legend(loc="lower left", fontsize=8)
-    return _png(figure, dpi=80)
-
-
-def _png(figure, dpi: int) -> bytes:
-    import matplotlib.pyplot as plt
-
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
-    plt.close(figure)
-    return buffer.getvalue()
+    return png_bytes(figure, dpi=80)
