@@ -92,7 +92,8 @@ _CANONICAL = {name.lower(): name for name in [*TARGETS, *CUSTOMER_COLUMNS, COHOR
 def restore_column_names(frame: pd.DataFrame) -> pd.DataFrame:
     """Gives columns read back from a table their contract spelling.
 
-    Snowflake's IO manager upper-cases names on write and lower-cases them on read, so
-    `Läckerli_boxes` comes back as `läckerli_boxes`; DuckDB keeps them as written.
+    Snowflake stores names upper-case, so `Läckerli_boxes` comes back as `LÄCKERLI_BOXES`;
+    DuckDB keeps them as written. Contract columns get their spelling back, every other column
+    (cohort, day, source_line, …) is lower-case like the rest of this location's names.
     """
-    return frame.rename(columns=lambda c: _CANONICAL.get(str(c).lower(), c))
+    return frame.rename(columns=lambda c: _CANONICAL.get(str(c).lower(), str(c).lower()))

@@ -30,9 +30,9 @@ def snowflake_connection_fields() -> dict:
 def table_io_manager(schema: str) -> ConfigurableIOManagerFactory:
     """Stores DataFrame assets as tables in `schema` (locally one DuckDB file per location)."""
     if is_production():
-        from dagster_snowflake_pandas import SnowflakePandasIOManager
+        from mlops_common.snowflake_tables import SnowflakeTablesIOManager
 
-        return SnowflakePandasIOManager(schema=schema.upper(), **snowflake_connection_fields())
+        return SnowflakeTablesIOManager(schema=schema.upper(), **snowflake_connection_fields())
     database = local_data_dir() / f"{schema}_tables.duckdb"
     database.parent.mkdir(parents=True, exist_ok=True)
     return LocalTableIOManager(database=str(database), schema=schema)

@@ -41,9 +41,9 @@ def fake_snowflake():
 
 
 def test_umlaut_columns_round_trip_through_the_snowflake_io_manager(fake_snowflake):
-    from dagster_snowflake_pandas import SnowflakePandasIOManager
+    from mlops_common.snowflake_tables import SnowflakeTablesIOManager
 
-    io_manager = SnowflakePandasIOManager(
+    io_manager = SnowflakeTablesIOManager(
         account="acme",
         user="cookie",
         password="not-a-secret",

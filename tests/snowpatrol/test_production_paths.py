@@ -561,8 +561,7 @@ def test_local_deployment_uses_embedded_services(local_dagster_home):
 
 
 def test_prod_deployment_uses_snowflake_wandb_and_slack_without_inlining_secrets(monkeypatch):
-    from dagster_snowflake_pandas import SnowflakePandasIOManager
-
+    from mlops_common.snowflake_tables import SnowflakeTablesIOManager
     from mlops_common.wandb_store import WandbModelStore
     from snowpatrol_assets.resources import build_resources
 
@@ -583,7 +582,7 @@ def test_prod_deployment_uses_snowflake_wandb_and_slack_without_inlining_secrets
 
     io_manager, usage = resources["io_manager"], resources["usage_source"]
     store, alerts = resources["model_store"], resources["alerts"]
-    assert isinstance(io_manager, SnowflakePandasIOManager)
+    assert isinstance(io_manager, SnowflakeTablesIOManager)
     assert isinstance(usage, SnowflakeUsageSource)
     assert isinstance(usage.snowflake, SnowflakeResource)
     assert usage.usage_schema == "ORGANIZATION_USAGE"
