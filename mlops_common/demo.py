@@ -7,6 +7,10 @@ from dagster import DagsterInstance
 
 from mlops_common.environment import is_production
 
+QUIET_CONSOLE = {"console": {"config": {"log_level": "WARNING"}}}
+"""Run loggers for the demo's in-process runs: warnings only, so the summary stays readable
+(every event is still in the run's log in the UI)."""
+
 
 def main() -> int:
     if is_production():

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from dagster import AssetKey, DagsterInstance, RunConfig, materialize
 
+from mlops_common.demo import QUIET_CONSOLE
 from snowpatrol_assets.assets.features import FeatureConfig
 from snowpatrol_assets.definitions import ASSETS
 from snowpatrol_assets.partitions import usage_days, warehouses
@@ -25,7 +26,10 @@ def materialize_local_demo(
     """
     resources = build_resources()
     days = days or usage_days.get_partition_keys()
-    features = RunConfig({"warehouse_usage_features": FeatureConfig(decomposition=decomposition)})
+    features = RunConfig(
+        {"warehouse_usage_features": FeatureConfig(decomposition=decomposition)},
+        loggers=QUIET_CONSOLE,
+    )
     _run(instance, INGEST, {RANGE_START: days[0], RANGE_END: days[-1]}, resources, features)
     instance.add_dynamic_partitions(
         warehouses.name, warehouses_to_add(instance, _metadata(instance, "warehouse_daily_usage"))
@@ -74,7 +78,7 @@ def _run(instance, names, tags, resources, run_config=None):
         instance=instance,
         tags=tags,
         resources=resources,
-        run_config=run_config,
+        run_config=run_config or RunConfig(loggers=QUIET_CONSOLE),
     )
     if not result.success:
         raise RuntimeError(f"Materialising {names} failed; see the run in the Dagster UI")
