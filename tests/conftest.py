@@ -83,3 +83,27 @@ def fake_slack(monkeypatch):
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture
+def snowflake_tables():
+    """fakesnow patched in, also where the Snowflake pandas IO manager imported `write_pandas`.
+
+    Yields `create(database, schema, {table: columns})`, which makes the tables and returns a
+    cursor: fakesnow cannot create a table on the IO manager's first write (FACTS.md).
+    """
+    import fakesnow
+    import snowflake.connector
+
+    target = "dagster_snowflake_pandas.snowflake_pandas_type_handler.write_pandas"
+    with fakesnow.patch(extra_targets=[target]):
+        cursor = snowflake.connector.connect().cursor()
+
+        def create(database: str, schema: str, tables: dict[str, str]):
+            cursor.execute(f"CREATE DATABASE {database}")
+            cursor.execute(f"CREATE SCHEMA {database}.{schema}")
+            for table, columns in tables.items():
+                cursor.execute(f"CREATE TABLE {database}.{schema}.{table} ({columns})")
+            return cursor
+
+        yield create

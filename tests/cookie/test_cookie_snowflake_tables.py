@@ -4,9 +4,7 @@ Snowflake's IO manager writes columns upper-cased and reads them lower-cased; th
 them back to the contract's spelling (`läckerli_boxes` → `Läckerli_boxes`).
 """
 
-import fakesnow
 import pytest
-import snowflake.connector
 from cookie_support import landing_root, write_csv
 from dagster import AssetKey, DagsterInstance, materialize
 
@@ -21,7 +19,7 @@ CUSTOMER_COLUMNS = """CUSTOMER_ID VARCHAR, HOUSEHOLD_MEMBERS INT, NUMBER_OF_CHIL
     FAVORITE_COLOR VARCHAR, FAVORITE_SEASON VARCHAR, SWEETNESS_LIKE INT, FUN_SPENDING_BUDGET INT"""
 BOXES = """"LÄCKERLI_BOXES" INT, WILLISAUER_RINGLI_BOXES INT, "MANDELBÄRLI_BOXES" INT,
     CHOCOLATE_BROWNIES_BOXES INT"""
-TABLES = {  # fakesnow cannot create a table on first write, so the test does, as FACTS.md notes
+TABLES = {
     "TRIAL_CUSTOMERS": f"{CUSTOMER_COLUMNS}, SOURCE_LINE INT, COHORT VARCHAR",
     "ORDERS": f"CUSTOMER_ID VARCHAR, {BOXES}, SOURCE_LINE INT, COHORT VARCHAR",
     "TRAINING_DATA": f"{CUSTOMER_COLUMNS}, COHORT VARCHAR, {BOXES}, TOTAL_BOXES INT, SPLIT VARCHAR",
@@ -29,15 +27,8 @@ TABLES = {  # fakesnow cannot create a table on first write, so the test does, a
 
 
 @pytest.fixture
-def fake_snowflake():
-    target = "dagster_snowflake_pandas.snowflake_pandas_type_handler.write_pandas"
-    with fakesnow.patch(extra_targets=[target]):
-        cursor = snowflake.connector.connect().cursor()
-        cursor.execute("CREATE DATABASE COOKIE_DB")
-        cursor.execute("CREATE SCHEMA COOKIE_DB.COOKIE")
-        for table, columns in TABLES.items():
-            cursor.execute(f"CREATE TABLE COOKIE_DB.COOKIE.{table} ({columns})")
-        yield cursor
+def fake_snowflake(snowflake_tables):
+    return snowflake_tables("COOKIE_DB", "COOKIE", TABLES)
 
 
 def test_umlaut_columns_round_trip_through_the_snowflake_io_manager(fake_snowflake):

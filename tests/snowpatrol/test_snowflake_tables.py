@@ -1,8 +1,6 @@
 """Snowpatrol's tables through the production IO manager (Snowflake, faked by fakesnow)."""
 
-import fakesnow
 import pytest
-import snowflake.connector
 from dagster import materialize
 
 from mlops_common.snowflake_tables import SnowflakeTablesIOManager
@@ -11,7 +9,7 @@ from snowpatrol_assets.sensors import RANGE_END, RANGE_START
 from snowpatrol_assets.sources import SimulatedAccountSource
 
 CREDITS = "CREDITS_USED FLOAT, CREDITS_USED_COMPUTE FLOAT, CREDITS_USED_CLOUD_SERVICES FLOAT"
-TABLES = {  # fakesnow cannot create a table on first write (FACTS.md), so the fixture does
+TABLES = {
     "WAREHOUSE_METERING": "ACCOUNT_NAME VARCHAR, WAREHOUSE_ID INT, WAREHOUSE_NAME VARCHAR, "
     f"START_TIME TIMESTAMP_NTZ, END_TIME TIMESTAMP_NTZ, {CREDITS}",
     "WAREHOUSE_DAILY_USAGE": "ACCOUNT_NAME VARCHAR, WAREHOUSE_NAME VARCHAR, WAREHOUSE_KEY VARCHAR, "
@@ -21,15 +19,8 @@ TABLES = {  # fakesnow cannot create a table on first write (FACTS.md), so the f
 
 
 @pytest.fixture
-def snowflake_cursor():
-    target = "dagster_snowflake_pandas.snowflake_pandas_type_handler.write_pandas"
-    with fakesnow.patch(extra_targets=[target]):
-        cursor = snowflake.connector.connect().cursor()
-        cursor.execute("CREATE DATABASE ANALYTICS")
-        cursor.execute("CREATE SCHEMA ANALYTICS.SNOWPATROL")
-        for table, columns in TABLES.items():
-            cursor.execute(f"CREATE TABLE ANALYTICS.SNOWPATROL.{table} ({columns})")
-        yield cursor
+def snowflake_cursor(snowflake_tables):
+    return snowflake_tables("ANALYTICS", "SNOWPATROL", TABLES)
 
 
 def run(first: str, last: str, assets):
