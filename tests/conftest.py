@@ -89,11 +89,14 @@ def fake_slack(monkeypatch):
 def snowflake_tables():
     """fakesnow patched in, also where the Snowflake pandas IO manager imported `write_pandas`.
 
-    Yields `create(database, schema, {table: columns})`, which makes the tables and returns a
-    cursor: fakesnow cannot create a table on the IO manager's first write (FACTS.md).
+    Yields `create(database, schema, {table: columns})`, which makes the tables (fakesnow cannot
+    create one on the IO manager's first write, FACTS.md) and returns a cursor and the project's
+    production IO manager pointed at that schema.
     """
     import fakesnow
     import snowflake.connector
+
+    from mlops_common.snowflake_tables import SnowflakeTablesIOManager
 
     target = "dagster_snowflake_pandas.snowflake_pandas_type_handler.write_pandas"
     with fakesnow.patch(extra_targets=[target]):
@@ -104,6 +107,14 @@ def snowflake_tables():
             cursor.execute(f"CREATE SCHEMA {database}.{schema}")
             for table, columns in tables.items():
                 cursor.execute(f"CREATE TABLE {database}.{schema}.{table} ({columns})")
-            return cursor
+            io_manager = SnowflakeTablesIOManager(
+                account="acme",
+                user="tester",
+                password="not-a-secret",
+                database=database,
+                schema=schema,
+                warehouse="WH",
+            )
+            return cursor, io_manager
 
         yield create

@@ -32,16 +32,7 @@ def fake_snowflake(snowflake_tables):
 
 
 def test_umlaut_columns_round_trip_through_the_snowflake_io_manager(fake_snowflake):
-    from mlops_common.snowflake_tables import SnowflakeTablesIOManager
-
-    io_manager = SnowflakeTablesIOManager(
-        account="acme",
-        user="cookie",
-        password="not-a-secret",
-        database="COOKIE_DB",
-        schema="COOKIE",
-        warehouse="WH",
-    )
+    cursor, io_manager = fake_snowflake
     landing = LocalLandingZone(root=str(landing_root()), seed_demo_data=False)
     snowflake_resources = {**resources(), "io_manager": io_manager, "landing": landing}
     instance = DagsterInstance.ephemeral()
@@ -66,10 +57,10 @@ def test_umlaut_columns_round_trip_through_the_snowflake_io_manager(fake_snowfla
     metadata = result.asset_materializations_for_node("cookie__training_data")[0].metadata
     assert metadata["cohorts"].value == ["2024-01-01", "2024-01-02"]  # both read back valid
     assert "Läckerli_boxes" in metadata["mean_boxes"].value
-    fake_snowflake.execute("SELECT * FROM COOKIE_DB.COOKIE.TRAINING_DATA")
-    columns = [d[0] for d in fake_snowflake.description]
+    cursor.execute("SELECT * FROM COOKIE_DB.COOKIE.TRAINING_DATA")
+    columns = [d[0] for d in cursor.description]
     assert "LÄCKERLI_BOXES" in columns and "MANDELBÄRLI_BOXES" in columns
-    assert len(fake_snowflake.fetchall()) == 40
+    assert len(cursor.fetchall()) == 40
     # Re-loading a cohort replaces its partition instead of appending to it.
     materialize(
         ASSETS,
@@ -78,5 +69,5 @@ def test_umlaut_columns_round_trip_through_the_snowflake_io_manager(fake_snowfla
         instance=instance,
         resources=snowflake_resources,
     )
-    fake_snowflake.execute("SELECT COHORT, COUNT(*) FROM COOKIE_DB.COOKIE.ORDERS GROUP BY 1")
-    assert sorted(fake_snowflake.fetchall()) == [("2024-01-01", 20), ("2024-01-02", 20)]
+    cursor.execute("SELECT COHORT, COUNT(*) FROM COOKIE_DB.COOKIE.ORDERS GROUP BY 1")
+    assert sorted(cursor.fetchall()) == [("2024-01-01", 20), ("2024-01-02", 20)]

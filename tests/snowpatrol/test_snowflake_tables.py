@@ -3,7 +3,6 @@
 import pytest
 from dagster import materialize
 
-from mlops_common.snowflake_tables import SnowflakeTablesIOManager
 from snowpatrol_assets.assets.ingest import warehouse_daily_usage, warehouse_metering
 from snowpatrol_assets.sensors import RANGE_END, RANGE_START
 from snowpatrol_assets.sources import SimulatedAccountSource
@@ -19,19 +18,12 @@ TABLES = {
 
 
 @pytest.fixture
-def snowflake_cursor(snowflake_tables):
+def snowflake(snowflake_tables):
+    """(cursor, io_manager) on a faked ANALYTICS.SNOWPATROL schema."""
     return snowflake_tables("ANALYTICS", "SNOWPATROL", TABLES)
 
 
-def run(first: str, last: str, assets):
-    io_manager = SnowflakeTablesIOManager(
-        account="acme",
-        user="snowpatrol",
-        password="not-a-secret",
-        database="ANALYTICS",
-        schema="SNOWPATROL",
-        warehouse="WH",
-    )
+def run(io_manager, first: str, last: str, assets):
     return materialize(
         assets,
         resources={"io_manager": io_manager, "usage_source": SimulatedAccountSource()},
@@ -44,15 +36,19 @@ def count(cursor, sql: str) -> int:
     return cursor.fetchone()[0]
 
 
-def test_metering_days_are_replaced_and_the_usage_matrix_reads_them_back(snowflake_cursor):
-    run("2026-06-01", "2026-06-03", [warehouse_metering])
+def test_metering_days_are_replaced_and_the_usage_matrix_reads_them_back(snowflake):
+    snowflake_cursor, io_manager = snowflake
+    run(io_manager, "2026-06-01", "2026-06-03", [warehouse_metering])
     hourly = count(snowflake_cursor, "SELECT COUNT(*) FROM ANALYTICS.SNOWPATROL.WAREHOUSE_METERING")
-    run("2026-06-02", "2026-06-03", [warehouse_metering])  # late corrections: days 2 and 3 again
+    run(io_manager, "2026-06-02", "2026-06-03", [warehouse_metering])  # late corrections
     again = count(snowflake_cursor, "SELECT COUNT(*) FROM ANALYTICS.SNOWPATROL.WAREHOUSE_METERING")
     assert again == hourly > 0
 
     result = run(
-        "2026-06-01", "2026-06-03", [warehouse_metering.to_source_asset(), warehouse_daily_usage]
+        io_manager,
+        "2026-06-01",
+        "2026-06-03",
+        [warehouse_metering.to_source_asset(), warehouse_daily_usage],
     )
     assert all(c.passed for c in result.get_asset_check_evaluations())
     days = count(
