@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from cookie_assets.alerts import ALERT_SOURCES
 from cookie_assets.assets import models, predictions, raw, training
 from cookie_assets.location import LOCATION
 from cookie_assets.resources import resources
@@ -12,7 +13,7 @@ from cookie_assets.sensors import (
     cookie_retrain_sensor,
     retrain_job,
 )
-from mlops_common.run_failure import build_run_failure_alert_sensor
+from mlops_common.alert_delivery import build_alert_delivery_sensor
 
 ASSETS = dg.load_assets_from_modules([raw, training, models, predictions])
 
@@ -27,7 +28,7 @@ def build_defs() -> dg.Definitions:
             cookie_new_customers_sensor,
             cookie_retrain_sensor,
             cookie_automation_sensor,
-            build_run_failure_alert_sensor(LOCATION),
+            build_alert_delivery_sensor(LOCATION, ALERT_SOURCES),
         ],
         resources=resources(),
     )

@@ -1,34 +1,79 @@
-"""Alerts: a local outbox folder and the run log by default, Slack in production (slack_alerts)."""
+"""Alerts: what a person must read, delivered once to a sink (the local outbox or Slack).
 
+Alerts are data first. Each one is derived from a record the Dagster instance keeps durably (a
+report's anomalies, a failed check, a failed run) and carries stable ids; the delivery sensor
+(`alert_delivery.py`) sends those the sink does not hold yet and retries the rest on its next
+tick. Assets never send alerts. A sink answers which ids it already holds, so an alert whose
+delivery timed out after it was accepted is not sent again.
+"""
+
+import json
 import re
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from dagster import ConfigurableResource, get_dagster_logger
 from pydantic import Field
 
 
-class AlertSink(ConfigurableResource):
-    """Somewhere a person will read an alert. `send` returns where the alert went."""
+@dataclass(frozen=True)
+class Alert:
+    """One message. `ids` are the stable ids of what it reports (an anomaly, a failed run, a
+    bad file version); a message is never sent for ids the sink already holds."""
 
-    def send(self, title: str, markdown: str) -> str:
+    ids: tuple[str, ...]
+    title: str
+    markdown: str
+
+
+class AlertSink(ConfigurableResource):
+    """Somewhere a person will read an alert."""
+
+    def deliver(self, alert: Alert) -> str:
+        """Sends `alert`; returns where it went. Raises when the sink did not accept it."""
+        raise NotImplementedError
+
+    def delivered_ids(self, ids: set[str]) -> set[str]:
+        """Which of `ids` the sink already holds (delivered by an earlier attempt)."""
         raise NotImplementedError
 
 
+_MANIFEST = re.compile(r"^<!-- alert-ids: (.*) -->$")
+
+
 class LocalOutboxAlerts(AlertSink):
-    """Writes each alert as a Markdown file into an outbox folder and to the Dagster log."""
+    """Writes each alert as a Markdown file into an outbox folder (and a line to the run log)."""
 
     outbox: str = Field(description="Folder the alert files are written to.")
 
-    def send(self, title: str, markdown: str) -> str:
+    def deliver(self, alert: Alert) -> str:
         folder = Path(self.outbox)
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60]
-        path = folder / f"{stamp}-{slug}.md"
-        path.write_text(f"# {title}\n\n{markdown}\n")
-        get_dagster_logger().warning(f"ALERT {title} (written to {path})\n{markdown}")
+        slug = re.sub(r"[^a-z0-9]+", "-", alert.title.lower()).strip("-")[:60]
+        path = folder / f"{_message_id(alert)}-{slug}.md"
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(
+            f"<!-- alert-ids: {json.dumps(list(alert.ids))} -->\n# {alert.title}\n\n"
+            f"{alert.markdown}\n"
+        )
+        temporary.replace(path)  # a file is either whole or absent
+        get_dagster_logger().info(f"Alert '{alert.title}' written to {path}")
         return str(path)
+
+    def delivered_ids(self, ids: set[str]) -> set[str]:
+        held: set[str] = set()
+        for path in Path(self.outbox).glob("*.md"):
+            with path.open() as handle:
+                manifest = _MANIFEST.match(handle.readline().strip())
+            if manifest:
+                held.update(json.loads(manifest.group(1)))
+        return held & ids
+
+
+def _message_id(alert: Alert) -> str:
+    from hashlib import sha256
+
+    return sha256("\n".join(sorted(alert.ids)).encode()).hexdigest()[:16]
 
 
 def alert_sink(location: str) -> AlertSink:

@@ -4,7 +4,7 @@ import json
 import os
 import pickle
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,11 @@ from dagster import ConfigurableResource
 
 class ModelNotFoundError(LookupError):
     """No model has been stored under this name yet."""
+
+
+class ModelStoreError(RuntimeError):
+    """The store is missing, unreachable, or holds a model that cannot be read: never the same
+    as "no model yet", so it fails the run naming the model and where it was looked for."""
 
 
 @dataclass(frozen=True)
@@ -37,12 +42,13 @@ class ModelWriter:
 class ModelStore(ConfigurableResource):
     """Where trained models are kept, versioned, with the newest one tagged `latest`."""
 
-    @contextmanager
-    def writer(self, run_id: str) -> Iterator[ModelWriter]:
+    def writer(self, run_id: str) -> AbstractContextManager[ModelWriter]:
+        """A writer for the models of one training run."""
         raise NotImplementedError
-        yield
 
     def load_latest(self, name: str) -> StoredModel:
+        """The newest model stored under `name`. ModelNotFoundError when none was ever stored;
+        ModelStoreError when the store is missing, unreachable, or the model is unreadable."""
         raise NotImplementedError
 
     def location(self, name: str) -> str:
@@ -56,7 +62,7 @@ class _LocalWriter(ModelWriter):
         self._run_id = run_id
 
     def save(self, name, model, metadata, files=None):
-        model_dir = self._root / quote(name, safe="")
+        model_dir = self._root / folder_name(name)
         model_dir.mkdir(parents=True, exist_ok=True)
         version = f"v{_latest_number(model_dir) + 1}"
         version_dir = model_dir / version
@@ -91,18 +97,35 @@ class LocalModelStore(ModelStore):
         yield _LocalWriter(Path(self.root), run_id)
 
     def load_latest(self, name: str) -> StoredModel:
-        model_dir = Path(self.root) / quote(name, safe="")
+        model_dir = Path(self.root) / folder_name(name)
         latest = model_dir / "LATEST"
         if not latest.exists():
-            raise ModelNotFoundError(f"no model stored for {name!r} under {self.root}")
-        version = latest.read_text().strip()
-        version_dir = model_dir / version
-        model = pickle.loads((version_dir / "model.pkl").read_bytes())
-        metadata = json.loads((version_dir / "metadata.json").read_text())
-        return StoredModel(name=name, version=version, model=model, metadata=metadata)
+            raise ModelNotFoundError(f"no model stored for {name!r} under {model_dir}")
+        version_dir = model_dir / latest.read_text().strip()
+        try:
+            model = pickle.loads((version_dir / "model.pkl").read_bytes())
+            metadata = json.loads((version_dir / "metadata.json").read_text())
+        except Exception as error:  # truncated, corrupt or missing files: never "no model"
+            raise ModelStoreError(
+                f"the model {name!r} at {version_dir} cannot be read ({type(error).__name__}: "
+                f"{error}); restore the files or retrain it with force_retrain."
+            ) from error
+        return StoredModel(name=name, version=version_dir.name, model=model, metadata=metadata)
 
     def location(self, name: str) -> str:
-        return str(Path(self.root) / quote(name, safe=""))
+        return str(Path(self.root) / folder_name(name))
+
+
+MAX_NAME_LENGTH = 200
+
+
+def folder_name(name: str) -> str:
+    """The folder a model name is stored in: percent-encoded, so any name is one safe path
+    component. Names are built from safe keys; an overlong one is refused, not truncated."""
+    encoded = quote(name, safe="")
+    if len(encoded) > MAX_NAME_LENGTH:
+        raise ValueError(f"model name {name!r} is too long for a folder name; use a safe key")
+    return encoded
 
 
 def local_model_store(location: str) -> LocalModelStore:

@@ -1,34 +1,69 @@
 """Alerts posted to Slack through dagster-slack, as Block Kit messages (production)."""
 
 import re
+import time
 
 from dagster_slack import SlackResource
 from pydantic import Field
 
-from mlops_common.alerting import AlertSink
+from mlops_common.alerting import Alert, AlertSink
 
 SLACK_SECTION_LIMIT = 2900  # Slack rejects section text over 3,000 characters
 SLACK_MAX_SECTIONS = 45  # a message holds at most 50 blocks
+ALERT_EVENT_TYPE = "mlops_alert"
+HISTORY_DAYS = 3
+"""How far back the channel's history is read to find alerts an earlier attempt delivered."""
+HISTORY_PAGES = 5
 
 
 class SlackAlerts(SlackResource, AlertSink):
-    """Posts each alert to a Slack channel through the Slack Web API (chat.postMessage)."""
+    """Posts each alert to a Slack channel through the Slack Web API (chat.postMessage).
 
-    channel: str = Field(description="Channel to post to, e.g. #snowflake-alerts.")
+    Each message carries its alert ids as Slack message metadata. Before alerts are sent, the
+    channel's recent history (conversations.history) is read for those ids, so an alert whose
+    post timed out after Slack accepted it is not posted twice. The bot needs `chat:write` and
+    `channels:history` (`groups:history` for a private channel); `channel` is the channel ID.
+    """
+
+    channel: str = Field(description="ID of the channel to post to, e.g. C0123456789.")
     base_url: str = Field(
         default="https://slack.com/api/", description="Slack Web API root (tests use a local one)."
     )
+    timeout_seconds: int = Field(default=30, description="How long one Slack call may take.")
 
     def get_client(self):
         from slack_sdk import WebClient
 
-        return WebClient(token=self.token, base_url=self.base_url)
+        return WebClient(token=self.token, base_url=self.base_url, timeout=self.timeout_seconds)
 
-    def send(self, title: str, markdown: str) -> str:
+    def deliver(self, alert: Alert) -> str:
         response = self.get_client().chat_postMessage(
-            channel=self.channel, text=title, blocks=slack_blocks(title, markdown)
+            channel=self.channel,
+            text=alert.title,
+            blocks=slack_blocks(alert.title, alert.markdown),
+            metadata={"event_type": ALERT_EVENT_TYPE, "event_payload": {"ids": list(alert.ids)}},
         )
         return f"slack:{self.channel}:{response.get('ts', '')}"
+
+    def delivered_ids(self, ids: set[str]) -> set[str]:
+        client, held, cursor = self.get_client(), set(), None
+        oldest = f"{time.time() - HISTORY_DAYS * 86400:.6f}"
+        for _ in range(HISTORY_PAGES):
+            page = client.conversations_history(
+                channel=self.channel,
+                oldest=oldest,
+                limit=200,
+                include_all_metadata=True,
+                cursor=cursor,
+            )
+            for message in page.get("messages", []):
+                metadata = message.get("metadata") or {}
+                if metadata.get("event_type") == ALERT_EVENT_TYPE:
+                    held.update(metadata.get("event_payload", {}).get("ids", []))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return held & ids
 
 
 def slack_blocks(title: str, markdown: str) -> list[dict]:
@@ -53,8 +88,8 @@ def to_slack_mrkdwn(markdown: str) -> str:
         if is_table_row != in_table:
             out.append("```")
             in_table = is_table_row
-        if is_table_row:
-            out.append(line.replace("\\|", "|"))  # no Markdown escaping inside a code block
+        if is_table_row:  # no Markdown escaping inside a code block
+            out.append(re.sub(r"\\([\\|])", r"\1", line))
             continue
         heading = re.match(r"^#+\s+(.*)$", line)
         line = f"*{heading.group(1)}*" if heading else line

@@ -39,7 +39,8 @@ def table_io_manager(schema: str) -> ConfigurableIOManagerFactory:
 
 
 class LocalTableIOManager(ConfigurableIOManagerFactory):
-    """Tables in a local DuckDB file, through dagster-duckdb-pandas.
+    """Tables in a local DuckDB file, through dagster-duckdb-pandas, with partition replaces in
+    one transaction (see duckdb_tables).
 
     DuckDB and pandas are imported when a run starts, not when the code location loads.
     """
@@ -50,12 +51,9 @@ class LocalTableIOManager(ConfigurableIOManagerFactory):
     schema_: str = Field(alias="schema", description="Schema the tables are created in.")
 
     def create_io_manager(self, context):
-        from dagster_duckdb_pandas import DuckDBPandasIOManager
+        from mlops_common.duckdb_tables import transactional_duckdb_io_manager
 
-        duckdb = DuckDBPandasIOManager(
-            database=self.database, connection_config=self.connection_config, schema=self.schema_
-        )
-        return duckdb.create_io_manager(context)
+        return transactional_duckdb_io_manager(self.database, self.schema_)
 
 
 def table_kinds() -> set[str]:

@@ -10,12 +10,22 @@ from pathlib import Path
 
 from pydantic import Field
 
-from mlops_common.model_store import ModelNotFoundError, ModelStore, ModelWriter, StoredModel
+from mlops_common.model_store import (
+    ModelNotFoundError,
+    ModelStore,
+    ModelStoreError,
+    ModelWriter,
+    StoredModel,
+)
+
+NOT_FOUND = re.compile(r"not found|does not exist|no such", re.IGNORECASE)
+"""How W&B words a missing artifact or project; any other error is an unreachable store."""
 
 
 def artifact_name(name: str) -> str:
-    """W&B artifact names allow letters, digits, '-', '_' and '.'; keep them unique and readable."""
-    readable = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+    """W&B artifact names allow letters, digits, '-', '_' and '.' and at most 128 characters;
+    keep them unique (a hash of the name) and readable."""
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")[:100]
     return f"model-{readable}-{sha1(name.encode()).hexdigest()[:8]}"
 
 
@@ -54,6 +64,7 @@ class WandbModelStore(ModelStore):
     entity: str | None = Field(default=None, description="W&B team or user owning the project.")
     host: str = Field(default="https://api.wandb.ai", description="W&B server URL.")
     mode: str = Field(default="online", description="'online', or 'offline' to log to disk only.")
+    timeout: int = Field(default=30, description="Seconds one W&B API call may take.")
 
     @contextmanager
     def writer(self, run_id: str) -> Iterator[ModelWriter]:
@@ -77,14 +88,28 @@ class WandbModelStore(ModelStore):
     def load_latest(self, name: str) -> StoredModel:
         import wandb
 
-        api = wandb.Api(api_key=self.api_key, overrides={"base_url": self.host})
         path = f"{self._project_path()}/{artifact_name(name)}:latest"
         try:
+            api = wandb.Api(
+                api_key=self.api_key, overrides={"base_url": self.host}, timeout=self.timeout
+            )
             artifact = api.artifact(path, type="model")
-        except wandb.errors.CommError as error:
-            raise ModelNotFoundError(f"no W&B model artifact {path} for {name!r}") from error
-        with tempfile.TemporaryDirectory() as folder:
-            model = pickle.loads((Path(artifact.download(root=folder)) / "model.pkl").read_bytes())
+        except Exception as error:  # 401, 5xx, timeouts are not "no model yet"
+            if isinstance(error, wandb.errors.CommError) and NOT_FOUND.search(str(error)):
+                raise ModelNotFoundError(f"no W&B model artifact {path} for {name!r}") from error
+            raise ModelStoreError(
+                f"W&B at {self.host} did not return the model {path} for {name!r} "
+                f"({type(error).__name__}: {error})"
+            ) from error
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                data = (Path(artifact.download(root=folder)) / "model.pkl").read_bytes()
+            model = pickle.loads(data)
+        except Exception as error:
+            raise ModelStoreError(
+                f"the W&B model {path} for {name!r} cannot be read ({type(error).__name__}: "
+                f"{error}); retrain it with force_retrain"
+            ) from error
         return StoredModel(name, artifact.version, model, dict(artifact.metadata))
 
     def location(self, name: str) -> str:

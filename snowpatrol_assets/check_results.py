@@ -1,53 +1,62 @@
 """Results of the Snowpatrol checks, computed on the data an asset has just produced."""
 
-from collections.abc import Iterator
 
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
+from mlops_common.markdown import md_cell
 from snowpatrol_assets.checks import (
     COMPLETE_HISTORY,
     DRIFT,
     EVERY_DAY,
-    NON_NEGATIVE,
     UNIQUE_DAY,
     UNIQUE_HOUR,
+    VALID_CREDITS,
+    VALID_HOURS,
 )
 from snowpatrol_assets.detection.drift import DriftResult
-from snowpatrol_assets.reporting.markdown import md_cell
 from snowpatrol_assets.usage.columns import (
     ACCOUNT,
-    CREDIT_COLUMNS,
     START_TIME,
     USAGE_DATE,
     WAREHOUSE,
+    WAREHOUSE_KEY,
 )
 from snowpatrol_assets.usage.validation import (
+    METERING_KEY,
+    OFFENDING_ROW_COLUMNS,
     describe_rows,
-    duplicate_metering_rows,
     duplicate_rows,
+    implausible_credit_rows,
+    invalid_interval_rows,
     missing_days,
-    negative_credit_rows,
 )
 
 
 def metering_check_results(
-    metering: pd.DataFrame, first_day: pd.Timestamp, last_day: pd.Timestamp
-) -> Iterator[AssetCheckResult]:
+    metering: pd.DataFrame, first_day: pd.Timestamp, last_day: pd.Timestamp, max_credits: float
+) -> list[AssetCheckResult]:
     """Results of the metering checks for the days [first_day, last_day] just fetched."""
-    yield _missing_days_result(EVERY_DAY, metering[START_TIME], first_day, last_day)
-    yield _offending_rows_result(
-        NON_NEGATIVE,
-        "negative_rows",
-        negative_credit_rows(metering),
-        [ACCOUNT, WAREHOUSE, START_TIME, *CREDIT_COLUMNS],
-    )
-    yield _offending_rows_result(
-        UNIQUE_HOUR,
-        "duplicate_rows",
-        duplicate_metering_rows(metering),
-        [ACCOUNT, WAREHOUSE, START_TIME],
-    )
+    first, last = pd.Timestamp(first_day).date(), pd.Timestamp(last_day).date()
+    return [
+        _missing_days_result(EVERY_DAY, metering[START_TIME], first_day, last_day),
+        _offending_rows_result(
+            VALID_CREDITS,
+            "invalid_rows",
+            implausible_credit_rows(metering, max_credits),
+            OFFENDING_ROW_COLUMNS,
+            {"max_credits_per_hour": max_credits},
+        ),
+        _offending_rows_result(
+            UNIQUE_HOUR, "duplicate_rows", duplicate_rows(metering, METERING_KEY), METERING_KEY
+        ),
+        _offending_rows_result(
+            VALID_HOURS,
+            "invalid_rows",
+            invalid_interval_rows(metering, first, last),
+            OFFENDING_ROW_COLUMNS,
+        ),
+    ]
 
 
 def usage_check_results(matrix: pd.DataFrame, metering_days: pd.Series):
@@ -59,12 +68,18 @@ def usage_check_results(matrix: pd.DataFrame, metering_days: pd.Series):
     else:
         days = pd.to_datetime(metering_days)
         yield _missing_days_result(COMPLETE_HISTORY, days, days.min(), days.max())
-    keys = [ACCOUNT, WAREHOUSE, USAGE_DATE]
-    yield _offending_rows_result(UNIQUE_DAY, "duplicate_rows", duplicate_rows(matrix, keys), keys)
+    keys = [WAREHOUSE_KEY, USAGE_DATE]
+    yield _offending_rows_result(
+        UNIQUE_DAY, "duplicate_rows", duplicate_rows(matrix, keys), [ACCOUNT, WAREHOUSE, *keys]
+    )
 
 
 def _offending_rows_result(
-    check_name: str, count_key: str, rows: pd.DataFrame, columns: list[str]
+    check_name: str,
+    count_key: str,
+    rows: pd.DataFrame,
+    columns: list[str],
+    extra: dict | None = None,
 ) -> AssetCheckResult:
     """Passes when `rows` is empty; otherwise names the offending rows (the first 20)."""
     return AssetCheckResult(
@@ -73,6 +88,7 @@ def _offending_rows_result(
         metadata={
             count_key: len(rows),
             "offending_rows": MetadataValue.md(describe_rows(rows, columns) or "none"),
+            **(extra or {}),
         },
     )
 

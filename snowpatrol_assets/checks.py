@@ -3,8 +3,11 @@
 from dagster import AssetCheckSpec
 
 EVERY_DAY = "every_usage_day_present"
-NON_NEGATIVE = "credits_non_negative"
+VALID_CREDITS = "credits_valid"
 UNIQUE_HOUR = "one_row_per_warehouse_hour"
+VALID_HOURS = "hours_valid"
+ROW_RULES = (VALID_CREDITS, UNIQUE_HOUR, VALID_HOURS)
+"""Rules whose failure keeps a fetch from being stored at all (see `warehouse_metering`)."""
 COMPLETE_HISTORY = "usage_history_has_no_gaps"
 UNIQUE_DAY = "one_row_per_warehouse_day"
 DRIFT = "usage_drift_ks"
@@ -19,13 +22,26 @@ def metering_check_specs(asset: str) -> list[AssetCheckSpec]:
             description="Every usage day in the run has metering rows (an empty day is a gap).",
         ),
         AssetCheckSpec(
-            NON_NEGATIVE, asset=asset, blocking=True, description="No credit column is negative."
+            VALID_CREDITS,
+            asset=asset,
+            blocking=True,
+            description="No credit is missing, negative, or above the plausibility bound for one "
+            "warehouse-hour (`max_credits_per_hour` in the run config). A fetch that fails "
+            "is not stored.",
         ),
         AssetCheckSpec(
             UNIQUE_HOUR,
             asset=asset,
             blocking=True,
-            description="One row per account, warehouse and hour.",
+            description="One row per account, warehouse id and hour. A fetch that fails is not "
+            "stored.",
+        ),
+        AssetCheckSpec(
+            VALID_HOURS,
+            asset=asset,
+            blocking=True,
+            description="Every row names its warehouse id, ends after it starts, and starts "
+            "inside the requested days. A fetch that fails is not stored.",
         ),
     ]
 
@@ -42,7 +58,7 @@ def usage_check_specs(asset: str) -> list[AssetCheckSpec]:
             UNIQUE_DAY,
             asset=asset,
             blocking=True,
-            description="One row per account, warehouse and day.",
+            description="One row per warehouse (account and id) and day.",
         ),
     ]
 

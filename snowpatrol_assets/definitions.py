@@ -7,7 +7,8 @@ from dagster import (
     Definitions,
 )
 
-from mlops_common.run_failure import build_run_failure_alert_sensor
+from mlops_common.alert_delivery import build_alert_delivery_sensor
+from snowpatrol_assets.alerts import ALERT_SOURCES
 from snowpatrol_assets.assets.features import warehouse_usage_features
 from snowpatrol_assets.assets.ingest import warehouse_daily_usage, warehouse_metering
 from snowpatrol_assets.assets.models import warehouse_anomaly_models
@@ -16,7 +17,7 @@ from snowpatrol_assets.assets.scoring import usage_anomalies, warehouse_anomaly_
 from snowpatrol_assets.jobs import refresh_metering, train_warehouse_models
 from snowpatrol_assets.resources import LOCATION, build_resources
 from snowpatrol_assets.schedules import daily_metering_refresh
-from snowpatrol_assets.sensors import anomaly_alerts, retrain_on_drift, warehouse_partition_sync
+from snowpatrol_assets.sensors import retrain_on_drift, warehouse_partition_sync
 
 ASSETS = [
     warehouse_metering,
@@ -44,8 +45,7 @@ defs = Definitions(
         automation,
         warehouse_partition_sync,
         retrain_on_drift,
-        anomaly_alerts,
-        build_run_failure_alert_sensor(LOCATION),
+        build_alert_delivery_sensor(LOCATION, ALERT_SOURCES),
     ],
     resources=build_resources(),
 )

@@ -63,7 +63,7 @@ def _injected_labels(first_day: str, last_day: str) -> dict[tuple[str, str], str
         date.fromisoformat(first_day), date.fromisoformat(last_day) + timedelta(days=1)
     )
     return {
-        (warehouse_key(row.ACCOUNT_NAME, row.WAREHOUSE_NAME), f"{row.USAGE_DATE:%Y-%m-%d}"): (
+        (warehouse_key(row.ACCOUNT_NAME, row.WAREHOUSE_ID), f"{row.USAGE_DATE:%Y-%m-%d}"): (
             f"injected {row.KIND}"
         )
         for row in labels.itertuples()

@@ -1,7 +1,6 @@
-"""Sensors: warehouse partitions follow the data, drift drives retraining, anomalies alert."""
+"""Sensors: warehouse partitions follow the data, drift drives retraining."""
 
 import json
-from datetime import date, timedelta
 
 from dagster import (
     AssetKey,
@@ -13,17 +12,13 @@ from dagster import (
     sensor,
 )
 
-from mlops_common.alerting import AlertSink
 from snowpatrol_assets.jobs import train_warehouse_models
 from snowpatrol_assets.partitions import warehouses
-from snowpatrol_assets.reporting.markdown import anomaly_table
 from snowpatrol_assets.retraining import retrain_reason
 
 USAGE_KEY = AssetKey("warehouse_daily_usage")
 FEATURES_KEY = AssetKey("warehouse_usage_features")
 MODELS_KEY = AssetKey("warehouse_anomaly_models")
-REPORT_KEY = AssetKey("anomaly_report")
-ALERT_MEMORY_DAYS = 90
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 
@@ -110,32 +105,3 @@ def retrain_on_drift(context: SensorEvaluationContext):
         ],
         cursor=cursor,
     )
-
-
-@sensor(
-    name="anomaly_alerts",
-    description="Sends each new anomaly in the daily report once (Slack in production, the "
-    "local outbox otherwise); re-running the report does not alert again.",
-    minimum_interval_seconds=30,
-    default_status=DefaultSensorStatus.RUNNING,
-)
-def anomaly_alerts(context: SensorEvaluationContext, alerts: AlertSink):
-    latest = latest_materialization(context, REPORT_KEY)
-    if latest is None:
-        return SkipReason("No new anomaly_report materialisation")
-    storage_id, metadata = latest
-    alerted: dict[str, str] = json.loads(context.cursor)["alerted"] if context.cursor else {}
-    new = [a for a in metadata["anomalies"] if a["id"] not in alerted]
-    if new:
-        excess = sum(a["excess"] for a in new)
-        where = alerts.send(
-            f"Snowpatrol: {len(new)} new Snowflake usage anomalies",
-            f"**{excess:.1f} credits** above expected in the report of "
-            f"{metadata['report_day']}.\n\n{anomaly_table(new)}\n\n"
-            f"Full report: `{metadata['report_path']}`",
-        )
-        context.log.info(f"Alerted {len(new)} anomalies to {where}")
-        alerted.update({a["id"]: a["day"] for a in new})
-    forget_before = date.fromisoformat(metadata["report_day"]) - timedelta(ALERT_MEMORY_DAYS)
-    alerted = {k: d for k, d in alerted.items() if date.fromisoformat(d) >= forget_before}
-    return SensorResult(cursor=json.dumps({"storage_id": storage_id, "alerted": alerted}))

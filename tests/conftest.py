@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
@@ -24,9 +25,18 @@ def local_dagster_home(tmp_path, monkeypatch):
 
 @dataclass
 class FakeSlack:
+    """Records requests; keeps posted messages (with their metadata) as a channel's history.
+
+    Faults: `fail_with[method] = [status, …]` answers the next calls of `method` with those HTTP
+    statuses; `slow_seconds[method]` answers (after doing the work) only after that delay.
+    """
+
     base_url: str
     token: str
     requests: list[dict] = field(default_factory=list)
+    messages: list[dict] = field(default_factory=list)
+    fail_with: dict[str, list[int]] = field(default_factory=dict)
+    slow_seconds: dict[str, float] = field(default_factory=dict)
 
     def calls(self, method: str) -> list[dict]:
         return [r for r in self.requests if r["method"] == method]
@@ -34,28 +44,44 @@ class FakeSlack:
 
 def _slack_handler(slack: FakeSlack):
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's naming)
+            self.do_POST()
+
         def do_POST(self):  # noqa: N802 (http.server's naming)
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             if "json" in (self.headers.get("Content-Type") or ""):
                 body = json.loads(raw or "{}")
             else:
                 body = dict(parse_qsl(raw))
+            body |= dict(parse_qsl(self.path.partition("?")[2]))
             method = self.path.split("?")[0].rsplit("/", 1)[-1]
             slack.requests.append(
                 {"path": self.path, "method": method, "headers": dict(self.headers), "body": body}
             )
             auth = self.headers.get("Authorization", "")
-            if auth != f"Bearer {slack.token}":
+            status, failures = 200, slack.fail_with.get(method) or []
+            if failures:
+                status, reply = failures.pop(0), {"ok": False, "error": "fatal_error"}
+            elif auth != f"Bearer {slack.token}":
                 reply = {"ok": False, "error": "invalid_auth"}
             elif method == "chat.postMessage":
-                ts = f"1700000000.{len(slack.requests):06d}"
+                ts = f"{time.time():.6f}"
+                metadata = body.get("metadata")
+                metadata = json.loads(metadata) if isinstance(metadata, str) else metadata
+                slack.messages.append({"ts": ts, "text": body.get("text"), "metadata": metadata})
                 reply = {"ok": True, "channel": body.get("channel"), "ts": ts}
+            elif method == "conversations.history":
+                newest_first = [
+                    {k: v for k, v in m.items() if v is not None} for m in reversed(slack.messages)
+                ]
+                reply = {"ok": True, "messages": newest_first, "has_more": False}
             elif method == "auth.test":
                 reply = {"ok": True, "team": "fake", "user": "snowpatrol-bot"}
             else:
                 reply = {"ok": False, "error": "unknown_method"}
+            time.sleep(slack.slow_seconds.get(method, 0.0))
             payload = json.dumps(reply).encode()
-            self.send_response(200)  # Slack answers 200 with ok=false for API errors
+            self.send_response(status)  # Slack answers 200 with ok=false for API errors
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from mlops_common.alerting import LocalOutboxAlerts, alert_sink
+from mlops_common.alerting import Alert, LocalOutboxAlerts, alert_sink
 from mlops_common.slack_alerts import slack_blocks, to_slack_mrkdwn
 
 FENCE = "```"
@@ -137,21 +137,22 @@ def test_outbox_alert_is_a_markdown_file_with_title_and_body(tmp_path):
     outbox = tmp_path / "outbox" / "snowpatrol"
     alerts = LocalOutboxAlerts(outbox=str(outbox))
 
-    first = Path(alerts.send("Snowpatrol: 2 new anomalies", _report(2)))
-    second = Path(alerts.send("Snowpatrol: 1 new anomaly", "**ETL_WH** on 2026-01-06"))
+    first = Path(alerts.deliver(Alert(("a", "b"), "Snowpatrol: 2 new anomalies", _report(2))))
+    second = Path(alerts.deliver(Alert(("c",), "Snowpatrol: 1 new anomaly", "**ETL_WH**")))
 
     assert first.parent == outbox and first.suffix == ".md"
-    assert first.read_text() == f"# Snowpatrol: 2 new anomalies\n\n{_report(2)}\n"
+    assert first.read_text().endswith(f"# Snowpatrol: 2 new anomalies\n\n{_report(2)}\n")
     assert "snowpatrol-2-new-anomalies" in first.name
     assert second != first
-    assert second.read_text().startswith("# Snowpatrol: 1 new anomaly\n\n**ETL_WH**")
+    assert "# Snowpatrol: 1 new anomaly\n\n**ETL_WH**" in second.read_text()
     assert sorted(outbox.iterdir()) == sorted([first, second])
+    assert alerts.delivered_ids({"a", "c", "d"}) == {"a", "c"}
 
 
 def test_local_alert_sink_writes_under_the_dagster_home(local_dagster_home):
     sink = alert_sink("snowpatrol")
 
     assert isinstance(sink, LocalOutboxAlerts)
-    written = Path(sink.send("title", "body"))
+    written = Path(sink.deliver(Alert(("id",), "title", "body")))
     assert written.is_relative_to(local_dagster_home)
     assert written.parent.name == "snowpatrol"

@@ -18,8 +18,13 @@ from dagster import (
 )
 
 from cookie_assets.assets.models import champion_name
-from cookie_assets.assets.raw import read_landing_file, refuse_unreadable, report_checks
-from cookie_assets.checks import CHAMPION_MODEL, NEW_CUSTOMERS, file_check_specs
+from cookie_assets.assets.raw import read_landing_file, refuse_unstorable
+from cookie_assets.checks import (
+    CHAMPION_MODEL,
+    NEW_CUSTOMERS,
+    file_check_results,
+    file_check_specs,
+)
 from cookie_assets.compute import TrainingCompute
 from cookie_assets.contract import (
     BOX_COLUMNS,
@@ -36,7 +41,6 @@ from cookie_assets.landing import LandingZone
 from cookie_assets.location import TABLE_KINDS
 from cookie_assets.partitions import prediction_days
 from cookie_assets.validation import CUSTOMER_CHECKS, customer_issues
-from mlops_common.alerting import AlertSink
 from mlops_common.figures import markdown_image, new_figure, png_bytes
 from mlops_common.model_store import ModelNotFoundError, ModelStore
 
@@ -57,9 +61,7 @@ DAILY_FRESHNESS = FreshnessPolicy.time_window(
     metadata={"partition_expr": DAY},
     check_specs=file_check_specs(NEW_CUSTOMERS, CUSTOMER_CHECKS, prediction_days, blocking=True),
 )
-def new_customers(
-    context: AssetExecutionContext, landing: LandingZone, alerts: AlertSink
-) -> Iterator:
+def new_customers(context: AssetExecutionContext, landing: LandingZone) -> Iterator:
     """Customers who started a trial on this day and have not ordered yet: who to bake for.
 
     Read from `new_customers/YYYY-MM-DD_customers.csv`; a bad file blocks that day's predictions.
@@ -67,12 +69,14 @@ def new_customers(
     import pandas as pd
 
     day = context.partition_key
-    frame, schema, location = read_landing_file(landing, new_customers_file(day), CUSTOMER_COLUMNS)
-    refuse_unreadable(location, schema)
+    file = read_landing_file(landing, new_customers_file(day), CUSTOMER_COLUMNS)
+    refuse_unstorable(file)
     yield Output(
-        frame.assign(**{DAY: pd.Timestamp(day)}), metadata={"file": location, "rows": len(frame)}
+        file.frame.assign(**{DAY: pd.Timestamp(day)}),
+        metadata={"file": file.location, "rows": len(file.frame), "fingerprint": file.fingerprint},
     )
-    yield from report_checks(NEW_CUSTOMERS, location, customer_issues(frame, schema), alerts)
+    issues = customer_issues(file.frame, file.schema_issues)
+    yield from file_check_results(NEW_CUSTOMERS, file.location, file.fingerprint, issues)
 
 
 @asset(

@@ -1,13 +1,14 @@
 """Raw cohort files from the landing zone, one partition per cohort day, checked on arrival."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from hashlib import sha256
 
-from dagster import AssetExecutionContext, AssetKey, Failure, Output, asset
+from dagster import AssetExecutionContext, Failure, Output, asset
 
 from cookie_assets.checks import (
     ORDERS,
     TRIAL_CUSTOMERS,
-    failure_summary,
     file_check_results,
     file_check_specs,
 )
@@ -30,41 +31,57 @@ from cookie_assets.validation import (
     order_issues,
     parse_csv,
 )
-from mlops_common.alerting import AlertSink
 
 GROUP = "cookie_landing"
 
 
-def read_landing_file(
-    landing: LandingZone, path: str, columns: list[str]
-) -> tuple[Frame, list[Issue], str]:
-    """A landing file as a typed frame, its schema issues, and where it was read from."""
-    frame, schema = parse_csv(landing.read_bytes(path), columns)
-    return frame, schema, landing.describe(path)
+@dataclass(frozen=True)
+class LandingFile:
+    """A landing file read into a typed frame, with its schema issues, where it was read from
+    (for messages) and a fingerprint of its bytes (an unchanged file alerts once)."""
+
+    frame: Frame
+    schema_issues: list[Issue]
+    location: str
+    fingerprint: str
 
 
-def _stored(frame: Frame, cohort: str, location: str) -> Output:
-    return Output(frame.assign(**{COHORT: cohort}), metadata={"file": location, "rows": len(frame)})
-
-
-def refuse_unreadable(location: str, schema: list[Issue]) -> None:
-    """A file that is not CSV at all is not stored: storing nothing would replace the rows the
-    cohort already has. The run fails naming the file instead."""
-    unreadable = [issue.problem for issue in schema if issue.problem.startswith("malformed CSV")]
-    if unreadable:
+def read_landing_file(landing: LandingZone, path: str, columns: list[str]) -> LandingFile:
+    """Reads and types a landing file; a missing file fails the run naming it."""
+    location = landing.describe(path)
+    try:
+        data = landing.read_bytes(path)
+    except FileNotFoundError:
         raise Failure(
-            description=f"{location} cannot be read ({unreadable[0]}); nothing was stored and "
-            "the rows this cohort already had are kept. Re-upload a corrected file.",
-        )
+            description=f"{location} does not exist; nothing was stored. Upload it, then "
+            "re-materialise this partition."
+        ) from None
+    frame, schema = parse_csv(data, columns)
+    return LandingFile(frame, schema, location, sha256(data).hexdigest()[:16])
 
 
-def report_checks(
-    asset: AssetKey, location: str, issues: dict[str, list[Issue]], alerts: AlertSink
-) -> Iterator:
-    summary = failure_summary(location, issues)
-    if summary:
-        alerts.send(f"cookie: bad landing file {location.rsplit('/', 1)[-1]}", summary)
-    yield from file_check_results(asset, location, issues)
+def refuse_unstorable(file: LandingFile) -> None:
+    """A file that is not CSV at all, or holds no data rows, is not stored: storing it would
+    replace the rows the partition already has. The run fails naming the file instead."""
+    unreadable = [i.problem for i in file.schema_issues if i.problem.startswith("malformed CSV")]
+    if unreadable:
+        problem = f"cannot be read ({unreadable[0]})"
+    elif file.frame.empty:
+        problem = "has a header but no data rows"
+    else:
+        return
+    raise Failure(
+        description=f"{file.location} {problem}; nothing was stored and the rows this "
+        "partition already had are kept. Re-upload a corrected file.",
+        metadata={"file": file.location},
+    )
+
+
+def _stored(file: LandingFile, cohort: str) -> Output:
+    return Output(
+        file.frame.assign(**{COHORT: cohort}),
+        metadata={"file": file.location, "rows": len(file.frame), "fingerprint": file.fingerprint},
+    )
 
 
 @asset(
@@ -75,20 +92,19 @@ def report_checks(
     metadata={"partition_expr": COHORT},
     check_specs=file_check_specs(TRIAL_CUSTOMERS, CUSTOMER_CHECKS, cohorts, blocking=False),
 )
-def trial_customers(
-    context: AssetExecutionContext, landing: LandingZone, alerts: AlertSink
-) -> Iterator:
+def trial_customers(context: AssetExecutionContext, landing: LandingZone) -> Iterator:
     """Trial customers of one cohort day as uploaded: household, children, tastes and budget.
 
     A file with bad rows is still stored (so nothing is silently dropped) but fails its checks,
     and the cohort is left out of training until a corrected file is re-uploaded. A file that is
-    not CSV at all fails the run and leaves the cohort's stored rows as they were.
+    not CSV at all, or has no data rows, fails the run and leaves the cohort's stored rows as
+    they were.
     """
-    path = customers_file(context.partition_key)
-    frame, schema, location = read_landing_file(landing, path, CUSTOMER_COLUMNS)
-    refuse_unreadable(location, schema)
-    yield _stored(frame, context.partition_key, location)
-    yield from report_checks(TRIAL_CUSTOMERS, location, customer_issues(frame, schema), alerts)
+    file = read_landing_file(landing, customers_file(context.partition_key), CUSTOMER_COLUMNS)
+    refuse_unstorable(file)
+    yield _stored(file, context.partition_key)
+    issues = customer_issues(file.frame, file.schema_issues)
+    yield from file_check_results(TRIAL_CUSTOMERS, file.location, file.fingerprint, issues)
 
 
 @asset(
@@ -100,14 +116,16 @@ def trial_customers(
     check_specs=file_check_specs(ORDERS, ORDER_CHECKS, cohorts, blocking=False),
     deps=[TRIAL_CUSTOMERS],
 )
-def orders(context: AssetExecutionContext, landing: LandingZone, alerts: AlertSink) -> Iterator:
+def orders(context: AssetExecutionContext, landing: LandingZone) -> Iterator:
     """Post-trial orders of one cohort day: boxes of each cookie type per trial customer.
 
-    Checked against the same day's customers file, which every order must pair up with.
+    Checked against the same day's customers file, which every order must pair up with; when
+    that file is missing nothing is stored.
     """
     day = context.partition_key
-    frame, schema, location = read_landing_file(landing, orders_file(day), ORDER_COLUMNS)
-    refuse_unreadable(location, schema)
-    yield _stored(frame, day, location)
-    customers, _, _ = read_landing_file(landing, customers_file(day), CUSTOMER_COLUMNS)
-    yield from report_checks(ORDERS, location, order_issues(frame, customers, schema), alerts)
+    customers = read_landing_file(landing, customers_file(day), CUSTOMER_COLUMNS)
+    file = read_landing_file(landing, orders_file(day), ORDER_COLUMNS)
+    refuse_unstorable(file)
+    yield _stored(file, day)
+    issues = order_issues(file.frame, customers.frame, file.schema_issues)
+    yield from file_check_results(ORDERS, file.location, file.fingerprint, issues)

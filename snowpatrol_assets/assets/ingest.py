@@ -6,23 +6,37 @@ from dagster import (
     AssetExecutionContext,
     AutomationCondition,
     BackfillPolicy,
+    Config,
+    Failure,
     FreshnessPolicy,
     MetadataValue,
     Output,
     asset,
 )
+from pydantic import Field
 
 from mlops_common.storage import table_kinds
-from snowpatrol_assets.checks import metering_check_specs, usage_check_specs
+from snowpatrol_assets.checks import ROW_RULES, metering_check_specs, usage_check_specs
 from snowpatrol_assets.partitions import usage_days
 from snowpatrol_assets.sources import UsageSource
 from snowpatrol_assets.usage.columns import (
+    ACCOUNT,
     CREDITS,
     START_TIME,
+    WAREHOUSE_ID,
     WAREHOUSE_KEY,
 )
+from snowpatrol_assets.usage.validation import MAX_CREDITS_PER_HOUR
 
 GROUP = "snowpatrol_ingest"
+
+
+class MeteringConfig(Config):
+    max_credits_per_hour: float = Field(
+        default=MAX_CREDITS_PER_HOUR,
+        description="Plausibility bound for one warehouse-hour; a fetch with a row above it is "
+        "refused (not stored) and the check names the row.",
+    )
 
 
 @asset(
@@ -36,11 +50,16 @@ GROUP = "snowpatrol_ingest"
     group_name=GROUP,
     kinds=table_kinds() | {"snowflake"},
 )
-def warehouse_metering(context: AssetExecutionContext, usage_source: UsageSource):
+def warehouse_metering(
+    context: AssetExecutionContext, config: MeteringConfig, usage_source: UsageSource
+):
     """Hourly credits per warehouse as Snowflake meters them (WAREHOUSE_METERING_HISTORY).
 
-    One partition per UTC usage day. Materialising a day again replaces its rows, so late
-    corrections from Snowflake are picked up without duplicates.
+    One partition per UTC usage day. Materialising a day again replaces its rows in one
+    transaction, so late corrections from Snowflake are picked up without duplicates. Rows are
+    checked before they are stored: a fetch with a missing, negative or implausible credit, a
+    repeated warehouse-hour or a broken hour is not stored at all (the days keep the rows they
+    had), and the failed check names the rows.
     """
     import pandas as pd
 
@@ -52,18 +71,28 @@ def warehouse_metering(context: AssetExecutionContext, usage_source: UsageSource
     context.log.info(
         f"Fetched {len(metering)} metering rows for [{start:%Y-%m-%d}, {end:%Y-%m-%d})"
     )
+    checks = metering_check_results(
+        metering, start, end - timedelta(days=1), config.max_credits_per_hour
+    )
+    refused = [c for c in checks if c.check_name in ROW_RULES and not c.passed]
+    if refused:
+        yield from checks
+        raise Failure(
+            description=f"Metering for [{start:%Y-%m-%d}, {end:%Y-%m-%d}) was not stored: "
+            f"{', '.join(c.check_name for c in refused)} failed (the check results name the "
+            "rows). The stored days are unchanged; re-pull them once the source is corrected.",
+            metadata={c.check_name: c.metadata["offending_rows"] for c in refused},
+        )
     yield Output(
         metering,
         metadata={
             "rows": len(metering),
-            "warehouses": int(
-                metering[["ACCOUNT_NAME", "WAREHOUSE_NAME"]].drop_duplicates().shape[0]
-            ),
+            "warehouses": int(metering[[ACCOUNT, WAREHOUSE_ID]].drop_duplicates().shape[0]),
             "credits_used": float(metering[CREDITS].sum()),
             "days": len(context.partition_keys),
         },
     )
-    yield from metering_check_results(metering, start, end - timedelta(days=1))
+    yield from checks
 
 
 @asset(

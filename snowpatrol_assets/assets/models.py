@@ -15,10 +15,10 @@ from dagster import (
 )
 from pydantic import Field
 
+from mlops_common.markdown import md_cell
 from mlops_common.model_store import ModelNotFoundError, ModelStore
 from mlops_common.storage import table_kinds
 from snowpatrol_assets.partitions import warehouses
-from snowpatrol_assets.reporting.markdown import md_cell
 from snowpatrol_assets.retraining import retrain_reason
 from snowpatrol_assets.usage.columns import ACCOUNT, WAREHOUSE, WAREHOUSE_KEY
 

@@ -53,8 +53,13 @@ def anomaly_report(
     recent = usage_anomalies[usage_anomalies[USAGE_DATE] >= since]
     records = [_record(row) for _, row in recent.iterrows()]
     status = classify_warehouses(warehouse_daily_usage)
-    not_scored = {k: f"dropped, no usage since {d}" for k, d in status.dropped.items()} | {
-        k: f"only {d} days of history" for k, d in status.too_short.items()
+    names = warehouse_daily_usage.groupby(WAREHOUSE_KEY)[[ACCOUNT, WAREHOUSE]].last()
+    not_scored = {
+        f"{names.at[k, ACCOUNT]} / {names.at[k, WAREHOUSE]}": why
+        for k, why in (
+            {k: f"dropped, no usage since {d}" for k, d in status.dropped.items()}
+            | {k: f"only {d} days of history" for k, d in status.too_short.items()}
+        ).items()
     }
     markdown = report_markdown(
         f"{report_day:%Y-%m-%d}",

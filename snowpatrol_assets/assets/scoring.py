@@ -1,6 +1,6 @@
 """Daily scores of every active warehouse and the table of anomalous days."""
 
-from dagster import AssetExecutionContext, AutomationCondition, Output, asset
+from dagster import AssetExecutionContext, AutomationCondition, Failure, Output, asset
 
 from mlops_common.model_store import ModelNotFoundError, ModelStore
 from mlops_common.storage import table_kinds
@@ -29,22 +29,31 @@ def warehouse_anomaly_scores(
     model_store: ModelStore,
 ) -> Output:
     """Every day of every active warehouse scored by its latest model: credits used, expected
-    credits (trend + weekly pattern), excess credits, anomaly score and whether it is anomalous."""
+    credits (trend + weekly pattern), excess credits, anomaly score and whether it is anomalous.
+
+    A warehouse the models table lists must have its model in the store: a missing or
+    unreadable model fails the run naming the warehouse and the store location, rather than
+    quietly scoring fewer warehouses.
+    """
     import pandas as pd
 
     from snowpatrol_assets.detection.anomalies import scored_days
     from snowpatrol_assets.usage.features import residuals
 
     frames = []
+    modelled = set(warehouse_anomaly_models[WAREHOUSE_KEY])
     for key in warehouse_usage_features[WAREHOUSE_KEY].unique():
-        if key not in set(warehouse_anomaly_models[WAREHOUSE_KEY]):
+        if key not in modelled:
             context.log.warning(f"Warehouse {key!r} has no model yet; train it to score it")
             continue
         try:
             stored = model_store.load_latest(key)
         except ModelNotFoundError as error:
-            context.log.warning(str(error))
-            continue
+            raise Failure(
+                f"Warehouse {key!r} has a model in warehouse_anomaly_models, but the model store "
+                f"has none at {model_store.location(key)} ({error}). Restore the store, or "
+                "retrain the warehouse (train_warehouse_models with force_retrain)."
+            ) from error
         days = scored_days(residuals(warehouse_usage_features, key), stored.model)
         frame = days.rename(columns=SCORE_COLUMNS).rename_axis(USAGE_DATE).reset_index()
         names = warehouse_usage_features.loc[warehouse_usage_features[WAREHOUSE_KEY] == key]

@@ -2,12 +2,7 @@
 
 from collections.abc import Iterable
 
-ANOMALY_FIELDS = ["account", "warehouse", "day", "credits", "expected", "excess", "score"]
-
-
-def md_cell(value) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(value).replace("|", "\\|")
+from mlops_common.markdown import md_cell
 
 
 def anomaly_table(anomalies: Iterable[dict]) -> str:

@@ -1,5 +1,7 @@
 """Column names of the metering tables, as in Snowflake's WAREHOUSE_METERING_HISTORY."""
 
+from mlops_common.safe_names import safe_name
+
 ACCOUNT = "ACCOUNT_NAME"
 WAREHOUSE_ID = "WAREHOUSE_ID"
 WAREHOUSE = "WAREHOUSE_NAME"
@@ -24,6 +26,12 @@ WAREHOUSE_KEY = "WAREHOUSE_KEY"
 USAGE_DATE = "USAGE_DATE"
 
 
-def warehouse_key(account: str, warehouse: str) -> str:
-    """The warehouse's partition key: account and warehouse name, e.g. `ACME_PROD/ETL_WH`."""
-    return f"{account}/{warehouse}"
+def warehouse_key(account: str, warehouse_id: int) -> str:
+    """The warehouse's partition key: its account and stable WAREHOUSE_ID, e.g. `ACME_PROD/101`.
+
+    Warehouse names come from data: they may hold quotes, backslashes, newlines or slashes and
+    run to 255 characters, and a warehouse can be renamed. The key is built from what cannot
+    break SQL literals, file names or artifact names (see `safe_name`), and it survives a
+    rename; the readable names travel as columns and metadata.
+    """
+    return f"{safe_name(account)}/{int(warehouse_id)}"

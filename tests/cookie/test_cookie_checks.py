@@ -10,7 +10,9 @@ from dagster import AssetKey, DagsterInstance
 from cookie_assets.checks import NEW_CUSTOMERS, ORDERS, TRIAL_CUSTOMERS
 from cookie_assets.contract import customers_file, new_customers_file, orders_file
 from cookie_assets.generator import generate_customers, generate_orders
+from mlops_common.alerting import alert_sink
 from mlops_common.environment import local_data_dir
+from tests.alert_support import Ticks, delivery_sensor
 
 RAW = [TRIAL_CUSTOMERS, ORDERS]
 TRAINING_DATA = AssetKey(["cookie", "training_data"])
@@ -81,6 +83,7 @@ def test_bad_file_fails_its_check_naming_file_and_rows(spoil):
     assert evaluation.description.startswith(str(landing_root() / file("2024-03-01")))
     assert row in evaluation.metadata["issues"].value
     assert len(result.get_asset_check_evaluations()) == 5  # every rule was evaluated
+    Ticks(delivery_sensor("cookie"), instance, alert_sink("cookie")).tick()
     assert list((local_data_dir() / "outbox" / "cookie").glob("*bad-landing-file*"))
 
 

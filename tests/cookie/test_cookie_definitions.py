@@ -37,7 +37,7 @@ def test_graph_has_the_expected_assets_checks_and_sensors():
     assert ("orders", "one_order_per_customer") in checks
     assert ("trial_customers", "known_categories") in checks
     sensors = {s.name for s in defs.sensors}
-    assert {"cookie_landing_sensor", "cookie_retrain_sensor", "cookie_run_failure_alert"} <= sensors
+    assert {"cookie_landing_sensor", "cookie_retrain_sensor", "cookie_alert_delivery"} <= sensors
     assert graph.get(AssetKey(["cookie", "bake_plan"])).freshness_policy is not None
 
 

@@ -10,9 +10,10 @@ from snowpatrol_assets.assets.ingest import warehouse_daily_usage, warehouse_met
 from snowpatrol_assets.checks import (
     COMPLETE_HISTORY,
     EVERY_DAY,
-    NON_NEGATIVE,
     UNIQUE_DAY,
     UNIQUE_HOUR,
+    VALID_CREDITS,
+    VALID_HOURS,
 )
 from snowpatrol_assets.sensors import RANGE_END, RANGE_START
 from snowpatrol_assets.sources import SimulatedAccountSource
@@ -64,7 +65,14 @@ def test_clean_days_pass_every_check_and_flow_downstream():
     result = run()
     assert result.success
     checks = evaluations(result)
-    assert {EVERY_DAY, NON_NEGATIVE, UNIQUE_HOUR, COMPLETE_HISTORY, UNIQUE_DAY} <= set(checks)
+    assert {
+        EVERY_DAY,
+        VALID_CREDITS,
+        UNIQUE_HOUR,
+        VALID_HOURS,
+        COMPLETE_HISTORY,
+        UNIQUE_DAY,
+    } <= set(checks)
     assert all(c.passed for c in checks.values())
     assert result.asset_materializations_for_node("warehouse_daily_usage")
 
@@ -79,10 +87,12 @@ def test_an_empty_day_fails_the_blocking_check_names_the_day_and_stops_downstrea
 
 
 def test_negative_credits_fail_naming_the_warehouse_and_hour():
-    check = evaluations(run("negative"))[NON_NEGATIVE]
+    check = evaluations(run("negative"))[VALID_CREDITS]
     assert not check.passed
-    assert check.metadata["negative_rows"].value == 1
-    assert f"ETL_NIGHTLY_WH, START_TIME={MIDDLE}" in check.metadata["offending_rows"].value
+    assert check.metadata["invalid_rows"].value == 1
+    assert f"ETL_NIGHTLY_WH, WAREHOUSE_ID=101, START_TIME={MIDDLE}" in (
+        check.metadata["offending_rows"].value
+    )
 
 
 def test_a_repeated_warehouse_hour_fails_uniqueness():

@@ -17,20 +17,13 @@ import pandas as pd
 import pytest
 import snowflake.connector
 from dagster import (
-    AssetKey,
-    AssetMaterialization,
     EnvVar,
-    MetadataValue,
-    SensorResult,
-    SkipReason,
-    build_sensor_context,
-    instance_for_test,
     materialize,
 )
 from dagster_snowflake import SnowflakeResource
 from slack_sdk.errors import SlackApiError
 
-from mlops_common.alerting import LocalOutboxAlerts
+from mlops_common.alerting import Alert, LocalOutboxAlerts
 from mlops_common.slack_alerts import SLACK_SECTION_LIMIT, SlackAlerts
 from mlops_common.storage import table_io_manager
 from snowpatrol_assets.sources import SimulatedAccountSource, SnowflakeUsageSource
@@ -306,7 +299,7 @@ def test_slack_alert_posts_one_message_with_blocks(fake_slack):
         token=fake_slack.token, channel="#snowflake-alerts", base_url=fake_slack.base_url
     )
 
-    where = alerts.send("Snowpatrol: 3 new anomalies", _long_report(3))
+    where = alerts.deliver(Alert(("test-alert",), "Snowpatrol: 3 new anomalies", _long_report(3)))
 
     [request] = _posted(fake_slack)
     assert request["headers"]["Authorization"] == f"Bearer {fake_slack.token}"
@@ -335,7 +328,7 @@ def test_long_slack_alert_is_split_into_sections_slack_accepts(fake_slack):
         token=fake_slack.token, channel="#snowflake-alerts", base_url=fake_slack.base_url
     )
 
-    alerts.send("Snowpatrol: 400 new anomalies", _long_report(400))
+    alerts.deliver(Alert(("test-alert",), "Snowpatrol: 400 new anomalies", _long_report(400)))
 
     [request] = _posted(fake_slack)
     blocks = request["body"]["blocks"]
@@ -354,7 +347,7 @@ def test_slack_rejects_a_wrong_token_with_a_clear_error(fake_slack):
     )
 
     with pytest.raises(SlackApiError, match="invalid_auth") as raised:
-        alerts.send("Snowpatrol: 1 new anomaly", "body")
+        alerts.deliver(Alert(("test-alert",), "Snowpatrol: 1 new anomaly", "body"))
 
     assert raised.value.response["error"] == "invalid_auth"
     [request] = _posted(fake_slack)
@@ -370,97 +363,6 @@ def test_slack_token_is_checked_by_auth_test(fake_slack):
 
 
 # --- the anomaly alert sensor through Slack --------------------------------------------------
-
-
-def _anomaly(account: str, warehouse: str, day: str, credits: float, expected: float) -> dict:
-    return {
-        "id": f"{account}/{warehouse}@{day}",
-        "key": f"{account}/{warehouse}",
-        "account": account,
-        "warehouse": warehouse,
-        "day": day,
-        "credits": credits,
-        "expected": expected,
-        "excess": round(credits - expected, 3),
-        "score": 0.71,
-    }
-
-
-def _report(instance, report_day: str, anomalies: list[dict]) -> None:
-    instance.report_runless_asset_event(
-        AssetMaterialization(
-            asset_key=AssetKey("anomaly_report"),
-            metadata={
-                "anomalies": MetadataValue.json(anomalies),
-                "anomaly_count": len(anomalies),
-                "report_day": report_day,
-                "report_path": MetadataValue.path(f"/reports/anomaly_report_{report_day}.md"),
-            },
-        )
-    )
-
-
-def test_anomaly_sensor_alerts_each_anomaly_once_through_slack(fake_slack):
-    from snowpatrol_assets.sensors import anomaly_alerts
-
-    alerts = SlackAlerts(
-        token=fake_slack.token, channel="#snowflake-alerts", base_url=fake_slack.base_url
-    )
-    spike = _anomaly("ACME_PROD", "MARKETING BI 'EU'", "2026-01-05", 412.5, 38.0)
-    runaway = _anomaly("ACME_PROD", "ETL_WH", "2026-01-05", 220.0, 96.0)
-    new = _anomaly("ACME_SANDBOX", "ADHOC | DS", "2026-01-06", 60.0, 4.5)
-
-    with instance_for_test() as instance:
-        _report(instance, "2026-01-05", [spike, runaway])
-        first = anomaly_alerts(
-            build_sensor_context(instance=instance, resources={"alerts": alerts})
-        )
-        assert isinstance(first, SensorResult)
-        [message] = _posted(fake_slack)
-        assert message["body"]["text"] == "Snowpatrol: 2 new Snowflake usage anomalies"
-        posted = json.dumps(message["body"]["blocks"])
-        assert "MARKETING BI 'EU'" in posted and "ETL_WH" in posted
-        assert "anomaly_report_2026-01-05.md" in posted
-
-        # No new materialisation: no message.
-        again = anomaly_alerts(
-            build_sensor_context(
-                instance=instance, cursor=first.cursor, resources={"alerts": alerts}
-            )
-        )
-        assert isinstance(again, SkipReason)
-        assert len(_posted(fake_slack)) == 1
-
-        # The report re-materialised with the same anomalies and one new: only the new one.
-        _report(instance, "2026-01-06", [spike, runaway, new])
-        anomaly_alerts(
-            build_sensor_context(
-                instance=instance,
-                cursor=first.cursor,
-                resources={"alerts": alerts},
-            )
-        )
-        assert len(_posted(fake_slack)) == 2
-        latest = _posted(fake_slack)[-1]["body"]
-        assert latest["text"] == "Snowpatrol: 1 new Snowflake usage anomalies"
-        posted = json.dumps(latest["blocks"])
-        assert "ADHOC" in posted and "ACME_SANDBOX" in posted
-        assert "MARKETING BI" not in posted and "ETL_WH" not in posted
-
-
-def test_anomaly_sensor_writes_to_the_local_outbox_by_default(tmp_path):
-    from snowpatrol_assets.sensors import anomaly_alerts
-
-    outbox = tmp_path / "outbox"
-    with instance_for_test() as instance:
-        _report(instance, "2026-01-05", [_anomaly("ACME_PROD", "ETL_WH", "2026-01-05", 9, 1)])
-        anomaly_alerts(
-            build_sensor_context(
-                instance=instance, resources={"alerts": LocalOutboxAlerts(outbox=str(outbox))}
-            )
-        )
-    [alert] = list(outbox.glob("*.md"))
-    assert "ETL_WH" in alert.read_text() and "8.00" in alert.read_text()
 
 
 # --- W&B offline -----------------------------------------------------------------------------

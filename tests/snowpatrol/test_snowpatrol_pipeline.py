@@ -1,11 +1,10 @@
 """The whole Snowpatrol graph materialised on the local defaults (DuckDB, simulated account)."""
 
-import json
 from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, RunConfig, build_sensor_context, materialize
+from dagster import DagsterInstance, RunConfig, materialize
 
 from mlops_common.alerting import LocalOutboxAlerts
 from mlops_common.environment import local_data_dir
@@ -14,10 +13,11 @@ from snowpatrol_assets.definitions import ASSETS
 from snowpatrol_assets.demo import materialize_local_demo
 from snowpatrol_assets.partitions import usage_days, warehouses
 from snowpatrol_assets.resources import build_resources
-from snowpatrol_assets.sensors import RANGE_END, RANGE_START, anomaly_alerts
+from snowpatrol_assets.sensors import RANGE_END, RANGE_START
+from tests.alert_support import Ticks, delivery_sensor
 
 DAYS = [d for d in usage_days.get_partition_keys() if "2026-05-01" <= d <= "2026-09-30"]
-DROPPED = "ACME_PROD/LEGACY_REPORTING_WH"
+DROPPED = "ACME_PROD/114"  # LEGACY_REPORTING_WH
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_report_names_injected_anomalies_and_the_dropped_warehouse(pipeline, hom
     report_path = Path(summary[1].removeprefix("Report: "))
     report = report_path.read_text()
     assert "| Account | Warehouse | Day | Credits | Expected | Excess | Score |" in report
-    assert f"{DROPPED}: dropped, no usage since 2026-08-16" in report
+    assert "ACME_PROD / LEGACY_REPORTING_WH: dropped, no usage since 2026-08-16" in report
     assert report_path.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
     found = [line for line in summary[2:] if "(injected" in line]
     assert len(found) >= 5
@@ -113,26 +113,17 @@ def test_retraining_keeps_undrifted_models_unless_forced(pipeline, home):
 def test_anomalies_alert_once_even_when_the_report_is_rebuilt(pipeline, home):
     instance = pipeline[1]
     outbox = home / "outbox"
-    alerts = LocalOutboxAlerts(outbox=str(outbox))
+    ticks = Ticks(delivery_sensor("snowpatrol"), instance, LocalOutboxAlerts(outbox=str(outbox)))
 
-    def evaluate(cursor):
-        context = build_sensor_context(
-            instance=instance, cursor=cursor, resources={"alerts": alerts}
-        )
-        return anomaly_alerts(context)
-
-    first = evaluate(None)
+    ticks.tick()
     sent = list(outbox.glob("*.md"))
     assert len(sent) == 1
     assert "new Snowflake usage anomalies" in sent[0].read_text()
-    evaluate(first.cursor)  # nothing new since: no second alert
+    ticks.tick()  # nothing new since: no second alert
     assert len(list(outbox.glob("*.md"))) == 1
 
     materialize(
         ASSETS, selection=["anomaly_report"], instance=instance, resources=build_resources()
     )
-    after_rebuild = evaluate(first.cursor)
+    ticks.tick()
     assert len(list(outbox.glob("*.md"))) == 1
-    assert set(json.loads(after_rebuild.cursor)["alerted"]) == set(
-        json.loads(first.cursor)["alerted"]
-    )

@@ -7,15 +7,10 @@ from dagster import (
     AssetMaterialization,
     DagsterInstance,
     SkipReason,
-    build_run_status_sensor_context,
     build_schedule_context,
     build_sensor_context,
-    materialize,
 )
-from dagster import asset as dagster_asset
 
-from mlops_common.alerting import LocalOutboxAlerts
-from mlops_common.run_failure import build_run_failure_alert_sensor
 from snowpatrol_assets.partitions import warehouses
 from snowpatrol_assets.schedules import daily_metering_refresh
 from snowpatrol_assets.sensors import (
@@ -112,25 +107,3 @@ def test_daily_schedule_refreshes_the_last_three_days_in_one_run():
     context = build_schedule_context(scheduled_execution_time=datetime(2026, 11, 25, 7))
     request = daily_metering_refresh(context)
     assert (request.tags[RANGE_START], request.tags[RANGE_END]) == ("2026-11-22", "2026-11-24")
-
-
-def test_a_failed_run_is_alerted_with_its_job_and_error(instance, tmp_path):
-    @dagster_asset
-    def broken_asset():
-        raise ValueError("warehouse ACME/X_WH has no rows")
-
-    result = materialize([broken_asset], instance=instance, raise_on_error=False)
-    failure = next(e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE")
-    sensor = build_run_failure_alert_sensor("snowpatrol")
-    alerts = LocalOutboxAlerts(outbox=str(tmp_path / "outbox"))
-    context = build_run_status_sensor_context(
-        sensor_name=sensor.name,
-        dagster_event=failure,
-        dagster_instance=instance,
-        dagster_run=result.dagster_run,
-        resources={"alerts": alerts},
-    ).for_run_failure()
-    sensor(context)
-    (sent,) = (tmp_path / "outbox").glob("*.md")
-    text = sent.read_text()
-    assert "run of __ephemeral_asset_job__ failed" in text and result.run_id in text

@@ -7,13 +7,15 @@ from snowpatrol_assets.usage.features import classify_warehouses
 from snowpatrol_assets.usage.matrix import MOVING_AVG, MOVING_STD, daily_usage_matrix
 from snowpatrol_assets.usage.validation import missing_days
 
+IDS = {"ETL_WH": 1, "NEW_WH": 2, "WH": 3, "STEADY_WH": 4, "YOUNG_WH": 5, "GONE_WH": 6}
+
 
 def hourly(account: str, warehouse: str, hours: list[str], credits: float = 1.0) -> pd.DataFrame:
     starts = pd.to_datetime(hours)
     return pd.DataFrame(
         {
             "ACCOUNT_NAME": account,
-            "WAREHOUSE_ID": 1,
+            "WAREHOUSE_ID": IDS.get(warehouse, 99),
             "WAREHOUSE_NAME": warehouse,
             "START_TIME": starts,
             "END_TIME": starts + pd.Timedelta(hours=1),
@@ -32,16 +34,25 @@ def test_hours_add_up_per_day_and_idle_days_are_zero_from_first_use_to_the_last_
         ]
     )
     matrix = daily_usage_matrix(metering, pd.Timestamp("2026-01-04"))
-    etl = matrix[matrix["WAREHOUSE_KEY"] == "A/ETL_WH"].set_index("USAGE_DATE")["CREDITS_USED"]
+    etl = matrix[matrix["WAREHOUSE_KEY"] == "A/1"].set_index("USAGE_DATE")["CREDITS_USED"]
     assert etl.to_dict() == {
         pd.Timestamp("2026-01-01"): 2.0,
         pd.Timestamp("2026-01-02"): 0.0,
         pd.Timestamp("2026-01-03"): 1.0,
         pd.Timestamp("2026-01-04"): 0.0,
     }
-    new = matrix[matrix["WAREHOUSE_KEY"] == "A/NEW_WH"]
+    new = matrix[matrix["WAREHOUSE_KEY"] == "A/2"]
     assert list(new["USAGE_DATE"].dt.strftime("%m-%d")) == ["01-03", "01-04"]  # no rows before use
     assert etl.index.is_unique
+
+
+def test_a_renamed_warehouse_keeps_one_history_under_its_latest_name():
+    before = hourly("A", "OLD_NAME_WH", ["2026-01-01 01:00", "2026-01-02 01:00"])
+    after = hourly("A", "NEW NAME 'WH'", ["2026-01-03 01:00"])
+    matrix = daily_usage_matrix(pd.concat([before, after]), pd.Timestamp("2026-01-03"))
+    assert list(matrix["WAREHOUSE_KEY"]) == ["A/99"] * 3
+    assert set(matrix["WAREHOUSE_NAME"]) == {"NEW NAME 'WH'"}
+    assert list(matrix["CREDITS_USED"]) == [1.0, 1.0, 1.0]
 
 
 def test_thirty_day_band_is_the_rolling_mean_and_std_of_daily_credits():
@@ -67,9 +78,9 @@ def test_warehouses_are_active_too_new_or_dropped():
         ]
     )
     status = classify_warehouses(daily_usage_matrix(metering, days[-1]))
-    assert status.active == ["A/STEADY_WH"]
-    assert status.too_short == {"A/YOUNG_WH": 10}
-    assert status.dropped == {"A/GONE_WH": "2026-02-09"}
+    assert status.active == ["A/4"]
+    assert status.too_short == {"A/5": 10}
+    assert status.dropped == {"A/6": "2026-02-09"}
 
 
 def test_a_day_without_any_metering_row_is_missing():

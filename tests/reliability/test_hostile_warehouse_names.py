@@ -1,0 +1,147 @@
+"""Keys that data cannot break: hostile warehouse names next to ordinary ones, on DuckDB and
+on fakesnow (whose Snowflake dialect reads `\\` in string literals as Snowflake does)."""
+
+from datetime import date, timedelta
+
+import pytest
+from dagster import AssetKey, DagsterInstance, RunConfig, materialize
+
+from mlops_common.safe_names import check_partition_key, safe_name
+from mlops_common.wandb_store import artifact_name
+from snowpatrol_assets.assets.models import TrainingConfig
+from snowpatrol_assets.definitions import ASSETS
+from snowpatrol_assets.partitions import warehouses
+from snowpatrol_assets.resources import build_resources
+from snowpatrol_assets.sensors import RANGE_END, RANGE_START, warehouses_to_add
+from snowpatrol_assets.simulation import WarehouseProfile, simulate_metering
+from snowpatrol_assets.sources import UsageSource
+from snowpatrol_assets.usage.columns import warehouse_key
+from tests.local_tables import local_rows
+
+HOSTILE_NAMES = [
+    "X\\' ) OR 1=1 --",
+    "DEV\\",
+    "O'BRIEN_WH",
+    "LINE\nBREAK | PIPE",
+    "TEAM/ANALYTICS",
+    "W" * 255,
+    "倉庫" * 50,
+]
+FLEET = (
+    *(
+        WarehouseProfile("ACME_PROD", 500 + i, name, "etl", 10.0 + i)
+        for i, name in enumerate(HOSTILE_NAMES)
+    ),
+    WarehouseProfile("ACME_PROD", 101, "ETL_NIGHTLY_WH", "etl", 40.0),
+    WarehouseProfile("ACME_PROD'; --", 7, "BI_WH", "bi", 20.0),
+)
+DAYS = [(date(2026, 3, 1) + timedelta(days=i)).isoformat() for i in range(35)]
+INJECTION = warehouse_key("ACME_PROD", 500)
+
+
+class HostileAccount(UsageSource):
+    """A simulated account whose warehouse names are built to break SQL, paths and Markdown."""
+
+    def fetch_metering(self, start, end):
+        return simulate_metering(start.date(), end.date(), warehouses=FLEET)
+
+
+def test_keys_are_safe_and_distinct_whatever_the_name():
+    keys = {warehouse_key(w.account, w.warehouse_id) for w in FLEET}
+    assert len(keys) == len(FLEET)
+    for key in keys:
+        assert check_partition_key(key) == key and len(key) <= 80
+        assert len(artifact_name(key)) <= 128
+    assert safe_name("ACME_PROD'; --") != safe_name("ACME_PROD__--")
+
+
+def run(instance, names, resources, tags=None, config=None):
+    selected = [a for a in ASSETS if a.key.to_user_string() in names]
+    return materialize(
+        ASSETS,
+        selection=selected,
+        instance=instance,
+        resources=resources,
+        tags=tags or {},
+        run_config=config or RunConfig(),
+    )
+
+
+def build_graph(instance, resources):
+    ingest = ["warehouse_metering", "warehouse_daily_usage", "warehouse_usage_features"]
+    run(instance, ingest, resources, {RANGE_START: DAYS[0], RANGE_END: DAYS[-1]})
+    usage = instance.get_latest_materialization_event(
+        AssetKey("warehouse_daily_usage")
+    ).asset_materialization.metadata
+    added = warehouses_to_add(instance, {k: v.value for k, v in usage.items()})
+    instance.add_dynamic_partitions(warehouses.name, added)
+    keys = instance.get_dynamic_partitions(warehouses.name)
+    run(
+        instance,
+        ["warehouse_anomaly_models"],
+        resources,
+        {RANGE_START: keys[0], RANGE_END: keys[-1]},
+    )
+    return keys
+
+
+def test_hostile_names_train_score_and_report_without_touching_other_warehouses():
+    instance = DagsterInstance.ephemeral()
+    resources = {**build_resources(), "usage_source": HostileAccount()}
+    keys = build_graph(instance, resources)
+    assert len(keys) == len(FLEET)
+    before = local_rows(
+        "snowpatrol",
+        "select WAREHOUSE_KEY, MODEL_VERSION from snowpatrol.warehouse_anomaly_models "
+        "where WAREHOUSE_KEY <> $1 order by 1",
+        [INJECTION],
+    )
+    forced = RunConfig({"warehouse_anomaly_models": TrainingConfig(force_retrain=True)})
+    retrain = run(
+        instance, ["warehouse_anomaly_models"], resources, {"dagster/partition": INJECTION}, forced
+    )
+    assert retrain.success
+    after = local_rows(
+        "snowpatrol",
+        "select WAREHOUSE_KEY, MODEL_VERSION from snowpatrol.warehouse_anomaly_models "
+        "where WAREHOUSE_KEY <> $1 order by 1",
+        [INJECTION],
+    )
+    assert after == before and len(after) == len(FLEET) - 1
+    later = run(
+        instance, ["warehouse_anomaly_scores", "usage_anomalies", "anomaly_report"], resources
+    )
+    assert later.success
+    scored = local_rows(
+        "snowpatrol", "select distinct WAREHOUSE_NAME from snowpatrol.warehouse_anomaly_scores"
+    )
+    assert {r[0] for r in scored} == {w.name for w in FLEET}
+
+
+@pytest.fixture
+def snowflake(snowflake_tables):
+    return snowflake_tables("ANALYTICS", "SNOWPATROL", {})
+
+
+def test_hostile_names_cannot_escape_the_snowflake_partition_filter(snowflake):
+    cursor, io_manager = snowflake
+    instance = DagsterInstance.ephemeral()
+    resources = {**build_resources(), "io_manager": io_manager, "usage_source": HostileAccount()}
+    build_graph(instance, resources)
+    cursor.execute("SELECT COUNT(*) FROM ANALYTICS.SNOWPATROL.WAREHOUSE_ANOMALY_MODELS")
+    models = cursor.fetchone()[0]
+    forced = RunConfig({"warehouse_anomaly_models": TrainingConfig(force_retrain=True)})
+    for key in (INJECTION, warehouse_key("ACME_PROD", 501)):  # `X\' ) OR 1=1 --`, `DEV\`
+        assert run(
+            instance, ["warehouse_anomaly_models"], resources, {"dagster/partition": key}, forced
+        ).success
+    cursor.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT WAREHOUSE_KEY) "
+        "FROM ANALYTICS.SNOWPATROL.WAREHOUSE_ANOMALY_MODELS"
+    )
+    assert cursor.fetchone() == (models, len(FLEET))
+    assert run(instance, ["warehouse_anomaly_scores"], resources).success
+    cursor.execute(
+        "SELECT COUNT(DISTINCT WAREHOUSE_NAME) FROM ANALYTICS.SNOWPATROL.WAREHOUSE_ANOMALY_SCORES"
+    )
+    assert cursor.fetchone()[0] == len(FLEET)
