@@ -18,6 +18,7 @@ from cookie_assets.contract import (
     NUMERIC_RANGES,
     SOURCE_LINE,
 )
+from mlops_common.markdown import md_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +31,9 @@ CUSTOMER_CHECKS = (SCHEMA_AND_RANGES, UNIQUE_CUSTOMER_ID, KNOWN_CATEGORIES)
 ORDER_CHECKS = (SCHEMA_AND_RANGES, ONE_ORDER_PER_CUSTOMER)
 
 _HEADER_LINES = 1  # data row i (0-based) is line i + 2 of the file
+MAX_COUNT = 1_000_000_000
+"""Larger whole numbers are refused as typos before any range rule: they would not fit the
+integer columns the files are stored in."""
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,12 @@ def parse_csv(data: bytes, columns: list[str]) -> tuple[pd.DataFrame, list[Issue
         text = raw[column].astype(str).str.strip()
         if column in _integer_columns(columns):
             numbers = pd.to_numeric(text, errors="coerce")
-            bad = numbers.notna() & (numbers % 1 != 0)
+            bad = numbers.notna() & ((numbers % 1 != 0) | (numbers.abs() > MAX_COUNT))
             numbers = numbers.where(~bad)
             for index in text.index[text.ne("") & numbers.isna()]:
-                issues.append(Issue(index + 2, column, text[index], "not an integer"))
+                issues.append(
+                    Issue(index + 2, column, text[index], f"not an integer up to {MAX_COUNT:,}")
+                )
             typed[column] = numbers.astype("Int64")
         else:
             typed[column] = text.replace("", pd.NA).astype("string")
@@ -181,7 +187,11 @@ def issues_table(issues: list[Issue], limit: int = 20) -> str:
     """The first `limit` issues as a Markdown table (line 0 = the whole file)."""
     rows = ["| line | column | value | problem |", "| --- | --- | --- | --- |"]
     rows += [
-        f"| {i.line or 'file'} | {i.column} | {i.value[:60]} | {i.problem} |"
+        "| "
+        + " | ".join(
+            [str(i.line or "file"), md_cell(i.column), md_cell(i.value[:60]), md_cell(i.problem)]
+        )
+        + " |"
         for i in issues[:limit]
     ]
     if len(issues) > limit:

@@ -48,7 +48,10 @@ def metering_check_results(
             {"max_credits_per_hour": max_credits},
         ),
         _offending_rows_result(
-            UNIQUE_HOUR, "duplicate_rows", duplicate_rows(metering, METERING_KEY), METERING_KEY
+            UNIQUE_HOUR,
+            "duplicate_rows",
+            duplicate_rows(metering, METERING_KEY),
+            OFFENDING_ROW_COLUMNS,
         ),
         _offending_rows_result(
             VALID_HOURS,

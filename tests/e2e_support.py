@@ -163,7 +163,7 @@ class DagsterDev:
         self.process = subprocess.Popen(
             [str(PYTHON), "-m", "dagster", "dev", "-w", str(workspace)]
             + ["-h", "127.0.0.1", "-p", str(self.port)],
-            cwd=REPO,
+            cwd=home,  # Dagster's CLI loads ./.env over the environment: never a developer's
             env=local_env(home),
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -53,7 +53,10 @@ def test_out_of_range_and_non_integer_values_name_their_lines():
     customers.loc[7, "household_members"] = "two"
     typed, issues = parsed_customers(customers)
     found = {(i.line, i.column, i.problem) for i in issues[SCHEMA_AND_RANGES]}
-    assert found == {(5, "sweetness_like", "above 10"), (9, "household_members", "not an integer")}
+    assert found == {
+        (5, "sweetness_like", "above 10"),
+        (9, "household_members", "not an integer up to 1,000,000,000"),
+    }
     assert pd.isna(typed.loc[7, "household_members"])
 
 

@@ -1,22 +1,18 @@
 """Keys that data cannot break: hostile warehouse names next to ordinary ones, on DuckDB and
 on fakesnow (whose Snowflake dialect reads `\\` in string literals as Snowflake does)."""
 
-from datetime import date, timedelta
-
 import pytest
-from dagster import AssetKey, DagsterInstance, RunConfig, materialize
+from dagster import DagsterInstance, RunConfig
 
 from mlops_common.safe_names import check_partition_key, safe_name
 from mlops_common.wandb_store import artifact_name
 from snowpatrol_assets.assets.models import TrainingConfig
-from snowpatrol_assets.definitions import ASSETS
-from snowpatrol_assets.partitions import warehouses
 from snowpatrol_assets.resources import build_resources
-from snowpatrol_assets.sensors import RANGE_END, RANGE_START, warehouses_to_add
 from snowpatrol_assets.simulation import WarehouseProfile, simulate_metering
 from snowpatrol_assets.sources import UsageSource
 from snowpatrol_assets.usage.columns import warehouse_key
 from tests.local_tables import local_rows
+from tests.reliability.snowpatrol_graph import build_graph, run
 
 HOSTILE_NAMES = [
     "X\\' ) OR 1=1 --",
@@ -35,7 +31,6 @@ FLEET = (
     WarehouseProfile("ACME_PROD", 101, "ETL_NIGHTLY_WH", "etl", 40.0),
     WarehouseProfile("ACME_PROD'; --", 7, "BI_WH", "bi", 20.0),
 )
-DAYS = [(date(2026, 3, 1) + timedelta(days=i)).isoformat() for i in range(35)]
 INJECTION = warehouse_key("ACME_PROD", 500)
 
 
@@ -53,36 +48,6 @@ def test_keys_are_safe_and_distinct_whatever_the_name():
         assert check_partition_key(key) == key and len(key) <= 80
         assert len(artifact_name(key)) <= 128
     assert safe_name("ACME_PROD'; --") != safe_name("ACME_PROD__--")
-
-
-def run(instance, names, resources, tags=None, config=None):
-    selected = [a for a in ASSETS if a.key.to_user_string() in names]
-    return materialize(
-        ASSETS,
-        selection=selected,
-        instance=instance,
-        resources=resources,
-        tags=tags or {},
-        run_config=config or RunConfig(),
-    )
-
-
-def build_graph(instance, resources):
-    ingest = ["warehouse_metering", "warehouse_daily_usage", "warehouse_usage_features"]
-    run(instance, ingest, resources, {RANGE_START: DAYS[0], RANGE_END: DAYS[-1]})
-    usage = instance.get_latest_materialization_event(
-        AssetKey("warehouse_daily_usage")
-    ).asset_materialization.metadata
-    added = warehouses_to_add(instance, {k: v.value for k, v in usage.items()})
-    instance.add_dynamic_partitions(warehouses.name, added)
-    keys = instance.get_dynamic_partitions(warehouses.name)
-    run(
-        instance,
-        ["warehouse_anomaly_models"],
-        resources,
-        {RANGE_START: keys[0], RANGE_END: keys[-1]},
-    )
-    return keys
 
 
 def test_hostile_names_train_score_and_report_without_touching_other_warehouses():
@@ -145,3 +110,28 @@ def test_hostile_names_cannot_escape_the_snowflake_partition_filter(snowflake):
         "SELECT COUNT(DISTINCT WAREHOUSE_NAME) FROM ANALYTICS.SNOWPATROL.WAREHOUSE_ANOMALY_SCORES"
     )
     assert cursor.fetchone()[0] == len(FLEET)
+
+
+class RenamingAccount(UsageSource):
+    """ETL_NIGHTLY_WH (id 101) is renamed `ETL "v2" WH` halfway through the history."""
+
+    def fetch_metering(self, start, end):
+        rows = simulate_metering(start.date(), end.date(), warehouses=FLEET[-2:])
+        renamed = (rows["WAREHOUSE_ID"] == 101) & (rows["START_TIME"] >= "2026-03-20")
+        rows.loc[renamed, "WAREHOUSE_NAME"] = 'ETL "v2" WH'
+        return rows
+
+
+def test_a_renamed_warehouse_keeps_its_partition_history_and_model():
+    instance = DagsterInstance.ephemeral()
+    resources = {**build_resources(), "usage_source": RenamingAccount()}
+    keys = build_graph(instance, resources)
+    assert warehouse_key("ACME_PROD", 101) in keys and len(keys) == 2
+    assert run(instance, ["warehouse_anomaly_scores"], resources).success
+    names = local_rows(
+        "snowpatrol",
+        "select distinct WAREHOUSE_NAME, count(*) from snowpatrol.warehouse_anomaly_scores "
+        "where WAREHOUSE_KEY = $1 group by 1",
+        [warehouse_key("ACME_PROD", 101)],
+    )
+    assert names == [('ETL "v2" WH', 35)]
