@@ -17,9 +17,19 @@ def complete_daily(usage: pd.Series) -> pd.Series:
     return usage.groupby(usage.index.normalize()).sum().reindex(days, fill_value=0.0)
 
 
+def enough_history(usage: pd.Series) -> pd.Series:
+    """The complete daily series; raises InsufficientHistoryError below two weeks of it."""
+    daily = complete_daily(usage)
+    if len(daily) < MIN_HISTORY_DAYS:
+        raise InsufficientHistoryError(
+            f"{len(daily)} days of history; at least {MIN_HISTORY_DAYS} are needed"
+        )
+    return daily
+
+
 CLASSICAL = "classical"
 ROBUST_STL = "robust_stl"
-METHODS = (CLASSICAL, ROBUST_STL)
+DECOMPOSITIONS = (CLASSICAL, ROBUST_STL)
 
 
 def decompose(usage: pd.Series, method: str = CLASSICAL) -> pd.DataFrame:
@@ -31,17 +41,15 @@ def decompose(usage: pd.Series, method: str = CLASSICAL) -> pd.DataFrame:
     """
     from statsmodels.tsa.seasonal import STL, seasonal_decompose
 
-    daily = complete_daily(usage)
-    if len(daily) < MIN_HISTORY_DAYS:
-        raise InsufficientHistoryError(
-            f"{len(daily)} days of history; at least {MIN_HISTORY_DAYS} are needed"
-        )
+    daily = enough_history(usage)
     if method == CLASSICAL:
         parts = seasonal_decompose(daily, model="additive", period=WEEK, extrapolate_trend=WEEK)
     elif method == ROBUST_STL:
         parts = STL(daily, period=WEEK, robust=True).fit()
     else:
-        raise ValueError(f"unknown decomposition {method!r}; use one of {', '.join(METHODS)}")
+        raise ValueError(
+            f"unknown decomposition {method!r}; use one of {', '.join(DECOMPOSITIONS)}"
+        )
     return pd.DataFrame(
         {
             "credits": daily,

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 RECENT_DAYS = 7
 SIGNIFICANCE = 0.05
+FALSE_DISCOVERY_RATE = 0.05
 
 
 @dataclass(frozen=True)
@@ -34,4 +36,38 @@ def ks_drift(
         drifted=bool(result.pvalue < significance),
         recent_days=len(recent),
         reference_days=len(reference),
+    )
+
+
+@dataclass(frozen=True)
+class FleetDrift:
+    """Which warehouses drifted when the whole fleet is tested at once.
+
+    Testing every warehouse at p < 0.05 calls about one warehouse in twenty "drifted" by
+    chance alone, and each call triggers a retrain. Benjamini-Hochberg keeps the expected share
+    of false calls among the drifted warehouses at `false_discovery_rate`; `p_value_threshold`
+    is the largest p-value it still calls drifted (0.0 when none is).
+    """
+
+    drifted: frozenset[str]
+    p_value_threshold: float
+    false_discovery_rate: float
+
+
+def drifted_warehouses(
+    results: dict[str, DriftResult], false_discovery_rate: float = FALSE_DISCOVERY_RATE
+) -> FleetDrift:
+    """The warehouses whose KS drift test stays significant under Benjamini-Hochberg control."""
+    from scipy.stats import false_discovery_control
+
+    keys = list(results)
+    if not keys:
+        return FleetDrift(frozenset(), 0.0, false_discovery_rate)
+    p_values = np.array([results[k].p_value for k in keys])
+    significant = false_discovery_control(p_values, method="bh") <= false_discovery_rate
+    threshold = float(p_values[significant].max()) if significant.any() else 0.0
+    return FleetDrift(
+        drifted=frozenset(k for k, hit in zip(keys, significant, strict=True) if hit),
+        p_value_threshold=threshold,
+        false_discovery_rate=false_discovery_rate,
     )

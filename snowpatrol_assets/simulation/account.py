@@ -10,6 +10,7 @@ as labels by :func:`injected_anomalies`.
 from __future__ import annotations
 
 import calendar
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,6 +29,9 @@ _RUNAWAY_PROBABILITY = 1 / 350
 _MAX_RUNAWAY_DAYS = 7
 _MONTH_END_FACTOR = 7.0
 _CLOSE_DAYS = 3
+_HOLIDAYS = ((1, 1), (5, 1), (12, 24), (12, 25), (12, 26), (12, 31))  # (month, day)
+_HOLIDAY_FACTOR = 0.03  # a skeleton crew: near-zero usage
+_RAMP_START = 0.1  # a new warehouse starts at a tenth of its eventual level
 _HOUR_NS = 3_600_000_000_000
 
 _METERING_COLUMNS = [
@@ -40,7 +44,14 @@ _METERING_COLUMNS = [
     "CREDITS_USED_COMPUTE",
     "CREDITS_USED_CLOUD_SERVICES",
 ]
-_ANOMALY_COLUMNS = ["ACCOUNT_NAME", "WAREHOUSE_NAME", "USAGE_DATE", "KIND", "EXTRA_CREDITS"]
+_ANOMALY_COLUMNS = [
+    "ACCOUNT_NAME",
+    "WAREHOUSE_ID",
+    "WAREHOUSE_NAME",
+    "USAGE_DATE",
+    "KIND",
+    "EXTRA_CREDITS",
+]
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,12 @@ class WarehouseProfile:
     hours), ``adhoc`` (analysts and notebooks), ``idle`` (rarely resumed) or ``month_end``
     (finance close). ``base_daily_credits`` is the credits an ordinary active day burns at
     SIMULATION_START. ``created``/``dropped`` bound the days the warehouse meters credits.
+
+    The remaining fields are normal (unlabelled) changes of usage: ``ramp_up_days`` is how long
+    a new warehouse takes to grow from a tenth to its full level; from ``level_shift_day`` on,
+    usage is ``level_shift_factor`` times what it was (a workload moved in or out for good);
+    ``observes_holidays`` makes a few fixed public holidays near-idle. ``fleet_seed`` names the
+    random streams of a generated fleet (None: the original ACME fleet's streams).
     """
 
     account: str
@@ -60,6 +77,11 @@ class WarehouseProfile:
     base_daily_credits: float
     created: date | None = None
     dropped: date | None = None
+    ramp_up_days: int = 0
+    level_shift_day: date | None = None
+    level_shift_factor: float = 1.0
+    observes_holidays: bool = False
+    fleet_seed: int | None = None
 
 
 def _wh(account: str, wid: int, name: str, archetype: str, base: float, **kw) -> WarehouseProfile:
@@ -174,24 +196,40 @@ def _alive_days(wh: WarehouseProfile, start: date, end: date) -> tuple[date, dat
     return first, max(first, stop)
 
 
+def _stream(base: int, wh: WarehouseProfile, *keys: int) -> np.random.Generator:
+    """The random stream of one warehouse (and day), distinct per fleet seed and account."""
+    fleet = () if wh.fleet_seed is None else (wh.fleet_seed, zlib.crc32(wh.account.encode()))
+    return np.random.default_rng([base, *fleet, wh.warehouse_id, *keys])
+
+
 @cache
 def _annual_growth(wh: WarehouseProfile) -> float:
-    return float(np.random.default_rng([_SEED, wh.warehouse_id]).uniform(0.0, 0.4))
+    return float(_stream(_SEED, wh).uniform(0.0, 0.4))
 
 
 def _typical_level(wh: WarehouseProfile, day: date) -> float:
-    """Credits of an ordinary active day, growing linearly at the warehouse's annual rate."""
+    """Credits of an ordinary active day: linear annual growth, ramp-up and level shift."""
     growth = _annual_growth(wh)
-    return wh.base_daily_credits * (1.0 + growth * (day - SIMULATION_START).days / 365.0)
+    level = wh.base_daily_credits * (1.0 + growth * (day - SIMULATION_START).days / 365.0)
+    if wh.ramp_up_days:
+        progress = min(1.0, ((day - _birth(wh)).days + 1) / wh.ramp_up_days)
+        level *= _RAMP_START + (1.0 - _RAMP_START) * progress
+    if wh.level_shift_day and day >= wh.level_shift_day:
+        level *= wh.level_shift_factor
+    return level
 
 
 def _is_close_day(day: date) -> bool:
     return day.day > calendar.monthrange(day.year, day.month)[1] - _CLOSE_DAYS
 
 
+def _is_holiday(wh: WarehouseProfile, day: date) -> bool:
+    return wh.observes_holidays and (day.month, day.day) in _HOLIDAYS
+
+
 def _normal_day(wh: WarehouseProfile, day: date) -> tuple[np.ndarray, np.ndarray]:
     """Hourly compute credits (24 values, 0 = no row) and cloud-services fractions of a day."""
-    rng = np.random.default_rng([_SEED, wh.warehouse_id, day.toordinal()])
+    rng = _stream(_SEED, wh, day.toordinal())
     u, z = rng.random(49), rng.standard_normal(25)
     cloud_fraction = 0.03 + 0.07 * u[25:]
     arch, weekday = _ARCHETYPES[wh.archetype], day.weekday()
@@ -203,6 +241,8 @@ def _normal_day(wh: WarehouseProfile, day: date) -> tuple[np.ndarray, np.ndarray
     if not weights.any():
         return np.zeros(24), cloud_fraction
     factor = _MONTH_END_FACTOR if close else arch.weekly[weekday]
+    if _is_holiday(wh, day):
+        factor *= _HOLIDAY_FACTOR
     noise = np.exp(arch.noise * z[0] - arch.noise**2 / 2)
     return _typical_level(wh, day) * factor * noise * weights / weights.sum(), cloud_fraction
 
@@ -217,9 +257,7 @@ class _Anomaly:
 def _anomaly_draws(wh: WarehouseProfile, first: date, stop: date) -> np.ndarray:
     """Per-day uniforms: spike?, spike size, runaway start?, length, size, hour, hour count."""
     days = range(first.toordinal(), stop.toordinal())
-    return np.array(
-        [np.random.default_rng([_ANOMALY_SEED, wh.warehouse_id, d]).random(7) for d in days]
-    ).reshape(-1, 7)
+    return np.array([_stream(_ANOMALY_SEED, wh, d).random(7) for d in days]).reshape(-1, 7)
 
 
 def _anomaly_plan(wh: WarehouseProfile, start: date, end: date) -> dict[date, _Anomaly]:
@@ -314,17 +352,25 @@ def injected_anomalies(
 ) -> pd.DataFrame:
     """The labelled anomalies :func:`simulate_metering` injects into days of ``[start, end)``.
 
-    One row per anomalous warehouse-day: KIND is ``spike`` (one day at 4x-10x the usual level)
-    or ``runaway`` (3-7 days at 3x-5x, like a warehouse left running); EXTRA_CREDITS is the
-    compute added on top of that day's normal usage (anomalies add no cloud services).
+    One row per anomalous warehouse-day (a warehouse is keyed by account and WAREHOUSE_ID):
+    KIND is ``spike`` (one day at 4x-10x the usual level) or ``runaway`` (3-7 days at 3x-5x,
+    like a warehouse left running); EXTRA_CREDITS is the compute added on top of that day's
+    normal usage (anomalies add no cloud services).
     """
     start, end = _as_date(start), _as_date(end)
     rows = [
-        (wh.account, wh.name, pd.Timestamp(day), anomaly.kind, round(anomaly.extra, 6))
+        (
+            wh.account,
+            wh.warehouse_id,
+            wh.name,
+            pd.Timestamp(day),
+            anomaly.kind,
+            round(anomaly.extra, 6),
+        )
         for wh in warehouses
         for day, anomaly in _anomaly_plan(wh, start, end).items()
     ]
     frame = pd.DataFrame(rows, columns=_ANOMALY_COLUMNS).astype(
-        {"USAGE_DATE": "datetime64[ns]", "EXTRA_CREDITS": "float64"}
+        {"WAREHOUSE_ID": "int64", "USAGE_DATE": "datetime64[ns]", "EXTRA_CREDITS": "float64"}
     )
     return frame.sort_values(["USAGE_DATE", "ACCOUNT_NAME", "WAREHOUSE_NAME"], ignore_index=True)

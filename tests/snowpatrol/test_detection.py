@@ -102,19 +102,19 @@ def test_retraining_rule(drifted, has_model, force, expected):
     assert retrain_reason("A/WH", drifted, has_model, force) == expected
 
 
-def test_robust_stl_catches_more_runaway_days_of_the_simulated_account_than_classical():
+def test_robust_stl_catches_more_runaway_days_of_the_simulated_account_than_the_seed():
     end = date(2026, 11, 1)
     metering = simulate_metering(SIMULATION_START, end)
     labels = injected_anomalies(SIMULATION_START, end)
     runaways = labels[labels["KIND"] == "runaway"]
-    caught = {"classical": 0, "robust_stl": 0}
+    caught = {"isolation_forest": 0, "robust_stl": 0}
     for name, rows in runaways.groupby("WAREHOUSE_NAME"):
         hours = metering[metering["WAREHOUSE_NAME"] == name]
         daily = hours.groupby(hours["START_TIME"].dt.normalize())["CREDITS_USED"].sum()
         for method in caught:
             flagged = detect_anomalies(daily, method=method)["is_anomaly"]
             caught[method] += int(flagged.reindex(rows["USAGE_DATE"]).fillna(False).sum())
-    assert caught["robust_stl"] >= 1.5 * caught["classical"] > 0
+    assert caught["robust_stl"] >= 1.5 * caught["isolation_forest"] > 0
 
 
 def test_an_unknown_decomposition_is_refused_by_name():

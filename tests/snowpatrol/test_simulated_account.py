@@ -9,8 +9,11 @@ import pytest
 from snowpatrol_assets.simulation import (
     SIMULATED_WAREHOUSES,
     SIMULATION_START,
+    configured_fleet,
+    evaluation_fleet,
     injected_anomalies,
     simulate_metering,
+    simulated_fleet,
 )
 
 END = date(2026, 11, 25)
@@ -197,3 +200,70 @@ def test_anomalies_are_rare_but_regular(daily, labels):
     windows = pd.date_range(SIMULATION_START, END - timedelta(days=30), freq="30D")
     covered = [labels["USAGE_DATE"].between(w, w + pd.Timedelta(days=29)).any() for w in windows]
     assert np.mean(covered) > 0.8
+
+
+def test_labels_name_the_warehouse_id_of_the_metered_warehouse(history, labels):
+    columns = ["ACCOUNT_NAME", "WAREHOUSE_ID", "WAREHOUSE_NAME"]
+    metered = set(history[columns].itertuples(index=False))
+    labelled = set(labels[columns].itertuples(index=False))
+    assert labelled and labelled <= metered
+    assert str(labels["WAREHOUSE_ID"].dtype) == "int64"
+
+
+def test_a_generated_fleet_opens_an_account_every_25_warehouses():
+    fleet = simulated_fleet(60, seed=5)
+    assert fleet == simulated_fleet(60, seed=5)
+    accounts = pd.Series([wh.account for wh in fleet])
+    assert accounts.value_counts(sort=False).tolist() == [25, 25, 10]  # in order of opening
+    keys = [(wh.account, wh.warehouse_id) for wh in fleet]
+    assert len(set(keys)) == 60
+    assert len({(wh.account, wh.name) for wh in fleet}) == 60
+    assert [wh.archetype for wh in fleet[:5]] == ["etl", "bi", "adhoc", "idle", "month_end"]
+    other = simulated_fleet(60, seed=6)
+    assert [wh.base_daily_credits for wh in fleet] != [wh.base_daily_credits for wh in other]
+    assert {wh.name for wh in fleet} != {wh.name for wh in other}
+
+
+def test_generated_accounts_meter_their_own_usage_and_anomalies():
+    start, end = date(2026, 1, 5), date(2026, 4, 6)
+    fleet = simulated_fleet(30, seed=5)
+    same_id = [wh for wh in fleet if wh.warehouse_id == 1]  # first of each account, both ETL
+    assert len({wh.account for wh in same_id}) == 2
+    daily = [_daily_credits(simulate_metering(start, end, [wh])) for wh in same_id]
+    assert not np.allclose(daily[0].to_numpy(), daily[1].to_numpy())
+    seeded = [injected_anomalies(start, end, simulated_fleet(30, seed)) for seed in (5, 6)]
+    assert not seeded[0][["WAREHOUSE_ID", "USAGE_DATE"]].equals(
+        seeded[1][["WAREHOUSE_ID", "USAGE_DATE"]]
+    )
+
+
+def test_generated_fleets_live_through_level_shifts_holidays_and_ramp_ups():
+    fleet = evaluation_fleet()
+    shifted = next(wh for wh in fleet if wh.level_shift_day and wh.archetype == "etl")
+    step = shifted.level_shift_day
+    around = _daily_credits(
+        simulate_metering(step - timedelta(days=28), step + timedelta(days=28), [shifted])
+    )
+    ratio = around[pd.Timestamp(step) :].median() / around[: pd.Timestamp(step)].iloc[:-1].median()
+    assert ratio == pytest.approx(shifted.level_shift_factor, rel=0.15)
+    etl = next(wh for wh in fleet if wh.archetype == "etl" and not wh.created)
+    december = _daily_credits(simulate_metering(date(2026, 12, 14), date(2026, 12, 28), [etl]))
+    assert december["2026-12-25"] < 0.1 * december[:"2026-12-23"].median()
+    new = next(wh for wh in fleet if wh.created and wh.ramp_up_days and not wh.level_shift_day)
+    life = _daily_credits(
+        simulate_metering(new.created, new.created + timedelta(days=new.ramp_up_days + 28), [new])
+    )
+    assert life.iloc[:7].mean() < 0.4 * life.iloc[-28:].mean()
+
+
+def test_the_configured_fleet_comes_from_the_environment(monkeypatch):
+    assert configured_fleet({}) is SIMULATED_WAREHOUSES
+    chosen = {"SNOWPATROL_SIM_WAREHOUSES": "40", "SNOWPATROL_SIM_SEED": "7"}
+    assert configured_fleet(chosen) == evaluation_fleet()
+    assert len(configured_fleet({"SNOWPATROL_SIM_SEED": "3"})) == len(SIMULATED_WAREHOUSES)
+    monkeypatch.setenv("SNOWPATROL_SIM_WAREHOUSES", "12")
+    assert [wh.fleet_seed for wh in configured_fleet()] == [0] * 12
+
+
+def _daily_credits(metering: pd.DataFrame) -> pd.Series:
+    return metering.groupby(metering["START_TIME"].dt.normalize())["CREDITS_USED"].sum()
