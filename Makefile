@@ -1,25 +1,33 @@
-# Two entry points: `make demo` (run everything locally, then serve the UI) and `make test`.
-PYTHON ?= python3
+# Entry points: `make run` (both pipelines, headless), `make demo` (run, then the UI), `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 VENV := .venv
+HOST ?= 127.0.0.1
+PORT ?= 3000
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup demo test lint
+.PHONY: setup run demo ui test lint
 
 $(UV):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+		echo "This project needs Python 3.11: install it (e.g. python3.11 from your package manager or pyenv) or run 'make PYTHON=/path/to/python3.11 ...'." >&2; exit 1; }
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
 setup: $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	cp dagster_instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
-demo: setup
-	$(VENV)/bin/python -m mlops_common.demo
-	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+run: setup
+	$(VENV)/bin/python -m demo.run
+
+demo: run ui
+
+ui: setup
+	$(VENV)/bin/python -m demo.serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(VENV)/bin/pytest

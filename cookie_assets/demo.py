@@ -9,7 +9,7 @@ from cookie_assets.checks import CHAMPION_MODEL, NEW_CUSTOMERS, ORDERS, TRIAL_CU
 from cookie_assets.contract import CUSTOMERS_FOLDER, NEW_CUSTOMERS_FOLDER, ORDERS_FOLDER, TARGETS
 from cookie_assets.partitions import cohorts, prediction_days
 from cookie_assets.sensors import landing_days
-from mlops_common.demo import QUIET_CONSOLE
+from mlops_common.run_logging import QUIET_CONSOLE
 
 
 def materialize_local_demo(instance: dg.DagsterInstance) -> list[str]:

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from dagster import AssetKey, DagsterInstance, RunConfig, materialize
 
-from mlops_common.demo import QUIET_CONSOLE
+from mlops_common.run_logging import QUIET_CONSOLE
 from snowpatrol_assets.assets.features import FeatureConfig
 from snowpatrol_assets.definitions import ASSETS
 from snowpatrol_assets.partitions import usage_days, warehouses

@@ -109,6 +109,9 @@ def failing_wandb(monkeypatch):
         yield f"http://127.0.0.1:{server.server_address[1]}", status
     finally:
         server.shutdown()
+        import wandb
+
+        wandb.teardown()  # the SDK keeps process-wide settings; later W&B tests start clean
 
 
 @pytest.mark.parametrize("code", [401, 500])
