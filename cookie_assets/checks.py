@@ -57,9 +57,10 @@ def file_check_specs(
 
 
 def file_check_results(
-    asset: AssetKey, location: str, issues: dict[str, list[Issue]]
+    asset: AssetKey, location: str, fingerprint: str, issues: dict[str, list[Issue]]
 ) -> list[AssetCheckResult]:
-    """A result per check naming the file and, when it fails, the offending rows."""
+    """A result per check naming the file and, when it fails, the offending rows. The file's
+    fingerprint lets the alert delivery tell a re-run on the same bad file from a new upload."""
     return [
         AssetCheckResult(
             asset_key=asset,
@@ -71,21 +72,13 @@ def file_check_results(
             ),
             metadata={
                 "file": location,
+                "fingerprint": fingerprint,
                 "offending_rows": len(found),
                 **({"issues": MetadataValue.md(issues_table(found))} if found else {}),
             },
         )
         for name, found in issues.items()
     ]
-
-
-def failure_summary(location: str, issues: dict[str, list[Issue]]) -> str | None:
-    """Markdown naming a bad file's failed checks and rows, for an alert (None: file is fine)."""
-    failed = {name: found for name, found in issues.items() if is_blocking({name: found})}
-    if not failed:
-        return None
-    sections = [f"**{name}**\n\n{issues_table(found)}" for name, found in failed.items()]
-    return f"`{location}` fails its checks:\n\n" + "\n\n".join(sections)
 
 
 with warnings.catch_warnings():
@@ -96,7 +89,9 @@ with warnings.catch_warnings():
         blocking=True,
         partitions_def=targets,
         description=(
-            "Refuses a new champion whose holdout R² is below the floor or worse than the champion "
-            "it replaces; the previous champion stays in use."
+            "Decides keep, promote or refuse on cross-validated R²: the best candidate replaces "
+            "the champion only if it is better by more than their combined standard error, and "
+            "it must reach the floor min_r2. Fails on refuse (reasons and rule in its metadata); "
+            "the previous champion stays in use."
         ),
     )

@@ -21,6 +21,8 @@ LASSO_CV = "lasso_cv"
 RANDOM_FOREST = "random_forest"
 GRADIENT_BOOSTING = "gradient_boosting"
 FAMILIES = (LASSO_CV, RANDOM_FOREST, GRADIENT_BOOSTING)
+"""The model families, simplest first (the order that breaks ties between equal scores)."""
+DEFAULT_N_ESTIMATORS = 200
 
 Identifier = Callable[[str], str]
 
@@ -67,7 +69,7 @@ def build_pipeline(
     family: str,
     target: str,
     seed: int = 0,
-    n_estimators: int = 200,
+    n_estimators: int = DEFAULT_N_ESTIMATORS,
     identifier: Identifier = pandas_identifier,
 ) -> Any:
     """An unfitted snowflake-ml Pipeline: StandardScaler, OneHotEncoder, then the estimator."""
@@ -124,14 +126,22 @@ def predict(pipeline: Any, dataset: Any) -> pd.Series:
     return pd.Series(values, index=result[CUSTOMER_ID].to_numpy(), name=PREDICTION)
 
 
-def score(pipeline: Any, dataset: Any, holdout: pd.DataFrame, target: str) -> dict[str, float]:
-    """Holdout R² and MAE of a pipeline; `dataset` is `holdout` as the pipeline reads it."""
-    predicted = predict(pipeline, dataset).reindex(holdout[CUSTOMER_ID])
-    return holdout_scores(holdout[target], predicted.to_numpy())
+def score(pipeline: Any, dataset: Any, unseen: pd.DataFrame, target: str) -> dict[str, float]:
+    """R² and MAE of a pipeline on customers it was not fitted on (a holdout or a CV fold);
+    `dataset` is `unseen` as the pipeline reads it."""
+    predicted = predict(pipeline, dataset).reindex(unseen[CUSTOMER_ID])
+    return r2_and_mae(unseen[target], predicted.to_numpy())
 
 
-def holdout_scores(actual: pd.Series, predicted: np.ndarray) -> dict[str, float]:
-    """R² and mean absolute error of predictions on the holdout rows."""
+def holdout_score(pipeline: Any, dataset: Any, holdout: pd.DataFrame, target: str) -> dict:
+    """The final estimate of a model fitted on every training customer: `holdout_r2` and
+    `holdout_mae` on the holdout customers; `dataset` is `holdout` as the pipeline reads it."""
+    scores = score(pipeline, dataset, holdout, target)
+    return {f"holdout_{name}": value for name, value in scores.items()}
+
+
+def r2_and_mae(actual: pd.Series, predicted: np.ndarray) -> dict[str, float]:
+    """R² and mean absolute error (in boxes) of predictions."""
     from sklearn.metrics import mean_absolute_error, r2_score
 
     return {

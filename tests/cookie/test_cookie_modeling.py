@@ -1,4 +1,7 @@
-"""The modelling maths without Dagster: candidates, the training-time preprocessing, the gate."""
+"""The modelling maths without Dagster: candidates, cross-validation, training-time preprocessing.
+
+The champion gate's rule has its own tests (test_champion_gate.py).
+"""
 
 import pandas as pd
 import pytest
@@ -16,7 +19,13 @@ from cookie_assets.modeling.candidates import (
     scaling_of,
     training_columns,
 )
-from cookie_assets.modeling.champion import INCUMBENT, choose_champion, gate_refusals
+from cookie_assets.modeling.cross_validation import (
+    FOLDS,
+    REPEATS,
+    TooFewCustomers,
+    cross_validate,
+    standard_error,
+)
 from cookie_assets.modeling.data import SPLIT, assign_split, join_training_data, split_frames
 
 
@@ -32,18 +41,75 @@ def training_frame() -> pd.DataFrame:
     return data
 
 
-def test_evaluate_candidates_scores_every_family_per_target():
-    results = evaluate_candidates(*cohorts(300))
-    assert list(results.columns) == ["target", "family", "r2", "mae", "champion"]
-    assert len(results) == len(TARGETS) * len(FAMILIES)
-    assert set(results["family"]) == set(FAMILIES)
-    champions = results[results["champion"]]
+FAST_TREES = 25
+
+
+@pytest.fixture(scope="module")
+def evaluation() -> pd.DataFrame:
+    return evaluate_candidates(*cohorts(300), n_estimators=FAST_TREES)
+
+
+def test_evaluate_candidates_reports_cv_and_holdout_figures_per_family_and_target(evaluation):
+    assert list(evaluation.columns) == [
+        "target",
+        "family",
+        "r2",
+        "mae",
+        "champion",
+        "r2_std",
+        "mae_std",
+        "holdout_r2",
+        "holdout_mae",
+    ]
+    assert len(evaluation) == len(TARGETS) * len(FAMILIES)
+    assert set(evaluation["family"]) == set(FAMILIES)
+    champions = evaluation[evaluation["champion"]]
     assert sorted(champions["target"]) == sorted(TARGETS)
-    for _, rows in results.groupby("target"):
+    for _, rows in evaluation.groupby("target"):  # the champion has the best CV mean
         assert rows.loc[rows["champion"], "r2"].item() == rows["r2"].max()
-    assert (results["r2"] > 0.1).all() and (results["mae"] > 0).all()
-    again = evaluate_candidates(*cohorts(300))
-    pd.testing.assert_frame_equal(results, again)  # seeded: the same numbers every time
+    assert (evaluation[["r2_std", "mae_std", "mae", "holdout_mae"]] > 0).all().all()
+    assert (evaluation["r2"] > 0.1).all() and (evaluation["holdout_r2"] > 0).all()
+    again = evaluate_candidates(*cohorts(300), n_estimators=FAST_TREES)
+    pd.testing.assert_frame_equal(evaluation, again)  # seeded: the same numbers every time
+
+
+def test_cross_validation_is_seeded_and_ignores_row_order(training_frame):
+    train, _ = split_frames(training_frame)
+    target = "total_boxes"
+    first = cross_validate(train, LASSO_CV, target, seed=0)
+    shuffled = train.sample(frac=1, random_state=3)  # as a table may return the rows
+    assert cross_validate(shuffled, LASSO_CV, target, seed=0) == first
+    # LassoCV itself ignores the seed, so a different result means different folds.
+    assert cross_validate(train, LASSO_CV, target, seed=1) != first
+
+
+def test_standard_error_allows_for_folds_sharing_customers():
+    scores = [0.30, 0.35, 0.40, 0.45, 0.50] * REPEATS
+    naive = pd.Series(scores).std() / len(scores) ** 0.5
+    assert standard_error(scores) == pytest.approx(
+        pd.Series(scores).std() * (1 / len(scores) + 1 / (FOLDS - 1)) ** 0.5
+    )
+    assert standard_error(scores) > 2 * naive
+
+
+def test_a_cohort_too_small_to_train_names_the_target_and_the_counts():
+    customers, orders = cohorts(8, seed=3)
+    with pytest.raises(TooFewCustomers) as raised:
+        evaluate_candidates(customers, orders)
+    assert isinstance(raised.value, ValueError)
+    trained = raised.value.metadata["training_customers"]
+    assert trained < 2 * FOLDS
+    assert str(raised.value) == (
+        f"{TARGETS[0]}: {trained} training customers, "
+        f"{FOLDS}-fold cross-validation needs at least {2 * FOLDS} (2 per fold)"
+    )
+
+
+def test_a_target_that_never_varies_is_refused_by_name():
+    customers, orders = cohorts(60, seed=3)
+    never_ordered = TARGETS[0]
+    with pytest.raises(TooFewCustomers, match=f"^{never_ordered}: all .* ordered 0 boxes"):
+        evaluate_candidates(customers, orders.assign(**{never_ordered: 0}))
 
 
 def test_total_is_the_sum_and_the_split_is_seeded_and_stable(training_frame):
@@ -93,20 +159,3 @@ def test_unknown_category_at_prediction_time_does_not_crash(training_frame):
     pipeline = fit(build_pipeline(LASSO_CV, "total_boxes"), train[training_columns("total_boxes")])
     odd = generate_customers(3, 1).assign(favorite_color="orange")
     assert len(predict(pipeline, odd[prediction_columns()])) == 3
-
-
-def test_champion_is_the_best_and_the_incumbent_wins_ties():
-    assert choose_champion({"a": 0.3, "b": 0.5}) == "b"
-    assert choose_champion({"a": 0.3, "b": 0.5}, incumbent_r2=0.6) == INCUMBENT
-    assert choose_champion({"a": 0.3, "b": 0.5}, incumbent_r2=0.5) == INCUMBENT
-    assert choose_champion({"a": 0.3, "b": 0.5}, incumbent_r2=0.4) == "b"
-
-
-def test_gate_refuses_a_weak_or_worse_champion():
-    assert gate_refusals(0.45, None, min_r2=0.2) == []
-    assert gate_refusals(0.45, 0.40, min_r2=0.2) == []
-    [below] = gate_refusals(0.15, None, min_r2=0.2)
-    assert "below the floor" in below
-    [worse] = gate_refusals(0.35, 0.40, min_r2=0.2)
-    assert "worse than the current champion" in worse
-    assert len(gate_refusals(0.1, 0.4, min_r2=0.2)) == 2
