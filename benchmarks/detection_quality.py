@@ -22,6 +22,7 @@ import pandas as pd
 
 from snowpatrol_assets.detection import METHODS, detect_anomalies, fit_detector
 from snowpatrol_assets.detection.decomposition import MIN_HISTORY_DAYS
+from snowpatrol_assets.detection.evaluation import detection_quality
 from snowpatrol_assets.simulation import (
     SIMULATED_WAREHOUSES,
     SIMULATION_START,
@@ -83,33 +84,23 @@ def evaluate(series: dict[tuple, pd.Series], labels: pd.DataFrame, method: str) 
         started = time.perf_counter()
         result = detect_anomalies(credits, method)
         seconds += time.perf_counter() - started
-        flagged |= {(*key, day) for day in result.index[result["is_anomaly"]]}
-    truth = _warehouse_days(labels)
+        flagged |= {(key, day) for day in result.index[result["is_anomaly"]]}
+    scored_days = sum(len(s) for s in series.values())
+    quality = detection_quality(flagged, _warehouse_days(labels), scored_days)
     runaway_days = _warehouse_days(labels[labels["KIND"] == "runaway"])
-    events = _events(labels)
-    caught = sum(any(day in flagged for day in event) for event in events)
-    ordinary_days = sum(len(s) for s in series.values()) - len(truth)
     return [
-        f"{len(flagged & truth) / max(len(flagged), 1):.3f}",
-        f"{len(flagged & truth) / len(truth):.3f}",
+        f"{quality.precision:.3f}",
+        f"{quality.recall:.3f}",
         f"{len(flagged & runaway_days) / len(runaway_days):.3f}",
-        f"{caught / len(events):.3f} ({caught}/{len(events)})",
-        f"{1000 * len(flagged - truth) / ordinary_days:.2f}",
+        f"{quality.event_recall:.3f} ({quality.events_caught}/{quality.events})",
+        f"{quality.false_alerts_per_1000:.2f}",
         f"{1000 * seconds / len(series):.1f}",
     ]
 
 
 def _warehouse_days(labels: pd.DataFrame) -> set[tuple]:
-    return set(zip(*(labels[c] for c in [*KEY, "USAGE_DATE"]), strict=True))
-
-
-def _events(labels: pd.DataFrame) -> list[list[tuple]]:
-    """Consecutive labelled days of one warehouse form one event."""
-    events = []
-    for key, rows in labels.sort_values("USAGE_DATE").groupby(KEY):
-        starts = rows["USAGE_DATE"].diff().dt.days.ne(1).cumsum()
-        events += [[(*key, day) for day in run] for _, run in rows["USAGE_DATE"].groupby(starts)]
-    return events
+    keys = zip(*(labels[c] for c in KEY), strict=True)
+    return set(zip(keys, labels["USAGE_DATE"], strict=True))
 
 
 if __name__ == "__main__":

@@ -4,14 +4,14 @@ import base64
 import io
 
 
-def new_figure(rows: int = 1, **subplots):
+def new_figure(rows: int = 1, columns: int = 1, **subplots):
     """A figure on the non-interactive Agg backend (runs have no display)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    return plt.subplots(rows, 1, **subplots)
+    return plt.subplots(rows, columns, **subplots)
 
 
 def png_bytes(figure, dpi: int = 90) -> bytes:

@@ -1,6 +1,5 @@
 """Results of the Snowpatrol checks, computed on the data an asset has just produced."""
 
-
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
@@ -14,7 +13,7 @@ from snowpatrol_assets.checks import (
     VALID_CREDITS,
     VALID_HOURS,
 )
-from snowpatrol_assets.detection.drift import DriftResult
+from snowpatrol_assets.detection.drift import DriftResult, FleetDrift
 from snowpatrol_assets.usage.columns import (
     ACCOUNT,
     START_TIME,
@@ -113,11 +112,11 @@ def _missing_days_result(check_name, stamps: pd.Series, first_day, last_day) -> 
     )
 
 
-def drift_check_result(drift: dict[str, DriftResult]) -> AssetCheckResult:
-    drifted = sorted(k for k, r in drift.items() if r.drifted)
+def drift_check_result(drift: dict[str, DriftResult], fleet: FleetDrift) -> AssetCheckResult:
+    """Per-warehouse KS statistics and p-values, and the fleet-wide Benjamini-Hochberg call."""
     rows = [
         f"| {md_cell(k)} | {r.statistic:.3f} | {r.p_value:.4f} | "
-        f"{'drifted' if r.drifted else 'stable'} |"
+        f"{'drifted' if k in fleet.drifted else 'stable'} |"
         for k, r in sorted(drift.items(), key=lambda item: item[1].p_value)
     ]
     table = "| Warehouse | KS statistic | p-value | Result |\n|---|---:|---:|---|\n" + "\n".join(
@@ -125,12 +124,16 @@ def drift_check_result(drift: dict[str, DriftResult]) -> AssetCheckResult:
     )
     return AssetCheckResult(
         check_name=DRIFT,
-        passed=not drifted,
+        passed=not fleet.drifted,
         severity=AssetCheckSeverity.WARN,
         metadata={
-            "drifted_warehouses": MetadataValue.json(drifted),
-            "drifted_count": len(drifted),
+            "drifted_warehouses": MetadataValue.json(sorted(fleet.drifted)),
+            "drifted_count": len(fleet.drifted),
             "tested_count": len(drift),
+            "false_discovery_rate": fleet.false_discovery_rate,
+            "p_value_threshold": fleet.p_value_threshold,
+            "rule": "Benjamini-Hochberg over all tested warehouses: drifted when the adjusted "
+            f"p-value is at most {fleet.false_discovery_rate}",
             "per_warehouse": MetadataValue.md(table),
         },
     )

@@ -7,6 +7,9 @@ VALID_CREDITS = "credits_valid"
 UNIQUE_HOUR = "one_row_per_warehouse_hour"
 VALID_HOURS = "hours_valid"
 ROW_RULES = (VALID_CREDITS, UNIQUE_HOUR, VALID_HOURS)
+MAX_CREDITS_PER_HOUR = 10_000.0
+"""Default plausibility bound for one warehouse-hour. A 6X-Large warehouse burns 512 credits an
+hour per cluster, so 10,000 allows a 6X-Large running near 20 clusters; more is a data error."""
 """Rules whose failure keeps a fetch from being stored at all (see `warehouse_metering`)."""
 COMPLETE_HISTORY = "usage_history_has_no_gaps"
 UNIQUE_DAY = "one_row_per_warehouse_day"
@@ -68,5 +71,6 @@ def drift_check_spec(asset: str) -> AssetCheckSpec:
         DRIFT,
         asset=asset,
         description="Kolmogorov-Smirnov test per warehouse: last 7 days' residuals against the "
-        "history before them. Drifted warehouses are retrained.",
+        "history before them, decided across the fleet with Benjamini-Hochberg (false discovery "
+        "rate 5 %). Drifted warehouses are retrained.",
     )

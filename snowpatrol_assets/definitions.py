@@ -9,11 +9,13 @@ from dagster import (
 
 from mlops_common.alert_delivery import build_alert_delivery_sensor
 from snowpatrol_assets.alerts import ALERT_SOURCES
+from snowpatrol_assets.assets.evaluation import detector_evaluation
 from snowpatrol_assets.assets.features import warehouse_usage_features
 from snowpatrol_assets.assets.ingest import warehouse_daily_usage, warehouse_metering
 from snowpatrol_assets.assets.models import warehouse_anomaly_models
 from snowpatrol_assets.assets.report import anomaly_report
 from snowpatrol_assets.assets.scoring import usage_anomalies, warehouse_anomaly_scores
+from snowpatrol_assets.feedback_job import record_anomaly_feedback
 from snowpatrol_assets.jobs import refresh_metering, train_warehouse_models
 from snowpatrol_assets.resources import LOCATION, build_resources
 from snowpatrol_assets.schedules import daily_metering_refresh
@@ -23,6 +25,7 @@ ASSETS = [
     warehouse_metering,
     warehouse_daily_usage,
     warehouse_usage_features,
+    detector_evaluation,
     warehouse_anomaly_models,
     warehouse_anomaly_scores,
     usage_anomalies,
@@ -39,7 +42,7 @@ automation = AutomationConditionSensorDefinition(
 
 defs = Definitions(
     assets=ASSETS,
-    jobs=[refresh_metering, train_warehouse_models],
+    jobs=[refresh_metering, train_warehouse_models, record_anomaly_feedback],
     schedules=[daily_metering_refresh],
     sensors=[
         automation,

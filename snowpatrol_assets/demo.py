@@ -5,37 +5,42 @@ from datetime import date, timedelta
 from dagster import AssetKey, DagsterInstance, RunConfig, materialize
 
 from mlops_common.run_logging import QUIET_CONSOLE
-from snowpatrol_assets.assets.features import FeatureConfig
+from snowpatrol_assets.assets.models import DetectorConfig
 from snowpatrol_assets.definitions import ASSETS
+from snowpatrol_assets.detection.methods import DEFAULT_METHOD
 from snowpatrol_assets.partitions import usage_days, warehouses
 from snowpatrol_assets.resources import build_resources
 from snowpatrol_assets.sensors import RANGE_END, RANGE_START, warehouses_to_add
 from snowpatrol_assets.simulation import injected_anomalies
 from snowpatrol_assets.usage.columns import warehouse_key
 
-INGEST = ["warehouse_metering", "warehouse_daily_usage", "warehouse_usage_features"]
+INGEST = [
+    "warehouse_metering",
+    "warehouse_daily_usage",
+    "warehouse_usage_features",
+    "detector_evaluation",
+]
 SCORING = ["warehouse_anomaly_models", "warehouse_anomaly_scores", "usage_anomalies"]
 
 
 def materialize_local_demo(
-    instance: DagsterInstance, days: list[str] | None = None, decomposition: str = "classical"
+    instance: DagsterInstance, days: list[str] | None = None, method: str = DEFAULT_METHOD
 ) -> list[str]:
     """Ingests the usage days (default: all), adds the warehouse partitions, trains, scores and
     reports. Returns summary lines: where the report is and which anomalies it names.
-    `decomposition` is the features' method (see FeatureConfig).
+    `method` is the detection method (see DetectorConfig).
     """
     resources = build_resources()
     days = days or usage_days.get_partition_keys()
-    features = RunConfig(
-        {"warehouse_usage_features": FeatureConfig(decomposition=decomposition)},
-        loggers=QUIET_CONSOLE,
-    )
-    _run(instance, INGEST, {RANGE_START: days[0], RANGE_END: days[-1]}, resources, features)
+    _run(instance, INGEST, {RANGE_START: days[0], RANGE_END: days[-1]}, resources)
     instance.add_dynamic_partitions(
         warehouses.name, warehouses_to_add(instance, _metadata(instance, "warehouse_daily_usage"))
     )
     keys = instance.get_dynamic_partitions(warehouses.name)
-    _run(instance, SCORING, {RANGE_START: keys[0], RANGE_END: keys[-1]}, resources)
+    detector = RunConfig(
+        {"warehouse_anomaly_models": DetectorConfig(method=method)}, loggers=QUIET_CONSOLE
+    )
+    _run(instance, SCORING, {RANGE_START: keys[0], RANGE_END: keys[-1]}, resources, detector)
     _run(instance, ["anomaly_report"], {}, resources)
     report = _metadata(instance, "anomaly_report")
     labels = _injected_labels(days[0], days[-1])
@@ -45,7 +50,8 @@ def materialize_local_demo(
         f"Report: {report['report_path']}",
     ]
     lines += [
-        f"  {a['key']} on {a['day']}: {a['excess']:+.1f} credits "
+        f"  {a['account']} / {a['warehouse']} on {a['day']}: {a['excess']:+.1f} credits, "
+        f"{a['excess_cost']:,.2f} {a['currency']} "
         f"({labels.get((a['key'], a['day']), 'not an injected anomaly')})"
         for a in report["anomalies"]
     ]

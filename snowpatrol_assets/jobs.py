@@ -2,18 +2,14 @@
 
 from dagster import AssetSelection, define_asset_job
 
-from snowpatrol_assets.partitions import usage_days, warehouses
-
 refresh_metering = define_asset_job(
     "refresh_metering",
     selection=AssetSelection.assets("warehouse_metering"),
-    partitions_def=usage_days,
     description="Re-pulls recent usage days from Snowflake (late corrections included).",
 )
 
 train_warehouse_models = define_asset_job(
     "train_warehouse_models",
     selection=AssetSelection.assets("warehouse_anomaly_models"),
-    partitions_def=warehouses,
     description="Trains the anomaly models of the selected warehouses.",
 )

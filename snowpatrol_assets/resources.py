@@ -5,9 +5,11 @@ import os
 from dagster import EnvVar
 
 from mlops_common.alerting import alert_sink
-from mlops_common.environment import is_production
+from mlops_common.environment import is_production, local_data_dir
 from mlops_common.model_store import local_model_store
 from mlops_common.storage import snowflake_connection_fields, table_io_manager
+from snowpatrol_assets.feedback import LocalAnomalyFeedback, SnowflakeAnomalyFeedback
+from snowpatrol_assets.pricing import CreditPrice
 from snowpatrol_assets.sources import SimulatedAccountSource
 
 LOCATION = "snowpatrol"
@@ -17,22 +19,36 @@ def build_resources() -> dict:
     """Local: DuckDB, the simulated account, a local model store and outbox. Prod: Snowflake, W&B,
     Slack."""
     resources = {"io_manager": table_io_manager(LOCATION), "alerts": alert_sink(LOCATION)}
+    price = {
+        "price_per_credit": float(os.environ.get("SNOWPATROL_PRICE_PER_CREDIT", "3.0")),
+        "currency": os.environ.get("SNOWPATROL_CURRENCY", "USD"),
+    }
     if not is_production():
         return {
             **resources,
             "usage_source": SimulatedAccountSource(),
             "model_store": local_model_store(LOCATION),
+            "credit_price": CreditPrice(**price),
+            "anomaly_feedback": LocalAnomalyFeedback(
+                database=str(local_data_dir() / "snowpatrol_feedback.duckdb")
+            ),
         }
     from dagster_snowflake import SnowflakeResource
 
     from mlops_common.wandb_store import WandbModelStore
+    from snowpatrol_assets.pricing import OrganizationCreditPrice
     from snowpatrol_assets.sources import SnowflakeUsageSource
 
+    snowflake = SnowflakeResource(**snowflake_connection_fields())
     return {
         **resources,
         "usage_source": SnowflakeUsageSource(
-            snowflake=SnowflakeResource(**snowflake_connection_fields()),
+            snowflake=snowflake,
             usage_schema=os.environ.get("SNOWPATROL_USAGE_SCHEMA", "ORGANIZATION_USAGE"),
+        ),
+        "credit_price": OrganizationCreditPrice(snowflake=snowflake, **price),
+        "anomaly_feedback": SnowflakeAnomalyFeedback(
+            snowflake=snowflake, schema_name=LOCATION.upper()
         ),
         "model_store": WandbModelStore(
             api_key=EnvVar("WANDB_API_KEY"),

@@ -4,6 +4,7 @@ import json
 
 from dagster import (
     AssetKey,
+    DagsterEventType,
     DefaultSensorStatus,
     RunRequest,
     SensorEvaluationContext,
@@ -14,7 +15,7 @@ from dagster import (
 
 from snowpatrol_assets.jobs import train_warehouse_models
 from snowpatrol_assets.partitions import warehouses
-from snowpatrol_assets.retraining import retrain_reason
+from snowpatrol_assets.retraining import contiguous_runs, retrain_reasons
 
 USAGE_KEY = AssetKey("warehouse_daily_usage")
 FEATURES_KEY = AssetKey("warehouse_usage_features")
@@ -69,8 +70,9 @@ def warehouse_partition_sync(context: SensorEvaluationContext):
 
 @sensor(
     name="retrain_on_drift",
-    description="After new features: retrains the warehouses whose usage drifted, new "
-    "warehouses, and any without a model, in one run.",
+    description="The one place that decides which warehouses train: after new features, "
+    "requests exactly the warehouses without a model and those whose usage drifted (under "
+    "false-discovery-rate control) since their model was trained.",
     job=train_warehouse_models,
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
@@ -80,28 +82,27 @@ def retrain_on_drift(context: SensorEvaluationContext):
     if latest is None:
         return SkipReason("No new warehouse_usage_features materialisation")
     storage_id, metadata = latest
-    drifted = set(metadata["drifted_warehouses"])
-    modelled = context.instance.get_materialized_partitions(MODELS_KEY)
-    needing = [
-        key
-        for key in metadata["active_warehouses"]
-        if retrain_reason(key, drifted, key in modelled, force=False)
-    ]
+    trained_at = context.instance.get_latest_storage_id_by_partition(
+        MODELS_KEY, DagsterEventType.ASSET_MATERIALIZATION
+    )
+    reasons = retrain_reasons(
+        metadata["active_warehouses"], trained_at, set(metadata["drifted_warehouses"]), storage_id
+    )
     cursor = json.dumps({"storage_id": storage_id})
-    if not needing:
+    if not reasons:
         return SensorResult(skip_reason="No warehouse drifted or lacks a model", cursor=cursor)
     order = context.instance.get_dynamic_partitions(warehouses.name)
-    waiting = [key for key in needing if key not in order]
+    waiting = [key for key in reasons if key not in order]
     if waiting:
         return SkipReason(f"Waiting for warehouse partitions to be added: {waiting[:5]}")
-    positions = sorted(order.index(key) for key in needing)
-    context.log.info(f"Retraining {len(needing)} warehouses: {needing}")
+    context.log.info(f"Training {len(reasons)} warehouses: {reasons}")
     return SensorResult(
         run_requests=[
             RunRequest(
-                run_key=f"features-{storage_id}",
-                tags={RANGE_START: order[positions[0]], RANGE_END: order[positions[-1]]},
+                run_key=f"features-{storage_id}-{first}",
+                tags={RANGE_START: first, RANGE_END: last},
             )
+            for first, last in contiguous_runs(set(reasons), order)
         ],
         cursor=cursor,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from dagster import ConfigurableResource
@@ -26,14 +26,33 @@ class UsageSource(ConfigurableResource):
         """Rows whose START_TIME is in [start, end), naive UTC timestamps."""
         raise NotImplementedError
 
+    def labelled_anomalies(self, first_day, last_day) -> set[tuple[str, pd.Timestamp]]:
+        """(warehouse key, day) pairs the source itself knows to be anomalous (none for a real
+        account: there, labels come from people's feedback)."""
+        return set()
+
 
 class SimulatedAccountSource(UsageSource):
-    """A deterministic simulated Snowflake organisation with labelled injected anomalies."""
+    """A deterministic simulated Snowflake organisation with labelled injected anomalies; the
+    fleet comes from SNOWPATROL_SIM_WAREHOUSES / SNOWPATROL_SIM_SEED (default: 26 warehouses)."""
 
     def fetch_metering(self, start: datetime, end: datetime) -> pd.DataFrame:
-        from snowpatrol_assets.simulation import simulate_metering
+        from snowpatrol_assets.simulation import configured_fleet, simulate_metering
 
-        return simulate_metering(start.date(), end.date())
+        return simulate_metering(start.date(), end.date(), configured_fleet())
+
+    def labelled_anomalies(self, first_day, last_day) -> set[tuple[str, pd.Timestamp]]:
+        import pandas as pd
+
+        from snowpatrol_assets.simulation import configured_fleet, injected_anomalies
+        from snowpatrol_assets.usage.columns import warehouse_key
+
+        end = pd.Timestamp(last_day).date() + timedelta(days=1)
+        labels = injected_anomalies(pd.Timestamp(first_day).date(), end, configured_fleet())
+        return {
+            (warehouse_key(row.ACCOUNT_NAME, row.WAREHOUSE_ID), row.USAGE_DATE)
+            for row in labels.itertuples()
+        }
 
 
 METERING_SQL = """

@@ -16,7 +16,12 @@ from dagster import (
 from pydantic import Field
 
 from mlops_common.storage import table_kinds
-from snowpatrol_assets.checks import ROW_RULES, metering_check_specs, usage_check_specs
+from snowpatrol_assets.checks import (
+    MAX_CREDITS_PER_HOUR,
+    ROW_RULES,
+    metering_check_specs,
+    usage_check_specs,
+)
 from snowpatrol_assets.partitions import usage_days
 from snowpatrol_assets.sources import UsageSource
 from snowpatrol_assets.usage.columns import (
@@ -26,7 +31,6 @@ from snowpatrol_assets.usage.columns import (
     WAREHOUSE_ID,
     WAREHOUSE_KEY,
 )
-from snowpatrol_assets.usage.validation import MAX_CREDITS_PER_HOUR
 
 GROUP = "snowpatrol_ingest"
 
@@ -103,11 +107,13 @@ def warehouse_metering(
 )
 def warehouse_daily_usage(context: AssetExecutionContext, warehouse_metering):
     """Credits per warehouse per day: every warehouse on every day since it first ran (idle
-    days are zero), with the 30-day moving average and standard deviation of credits."""
+    days are zero), with the 30-day moving average and standard deviation of credits, and each
+    warehouse's status: active (modelled and scored), too_short (under two weeks of history)
+    or dropped (silent for 30 days)."""
     import pandas as pd
 
     from snowpatrol_assets.check_results import usage_check_results
-    from snowpatrol_assets.usage.features import classify_warehouses
+    from snowpatrol_assets.usage.features import classify_warehouses, with_status
     from snowpatrol_assets.usage.matrix import daily_usage_matrix
 
     days = warehouse_metering[START_TIME].dt.normalize()
@@ -117,7 +123,7 @@ def warehouse_daily_usage(context: AssetExecutionContext, warehouse_metering):
     for key, last_used in status.dropped.items():
         context.log.warning(f"Warehouse {key!r} looks dropped: no usage since {last_used}")
     yield Output(
-        matrix,
+        with_status(matrix, status),
         metadata={
             "rows": len(matrix),
             "warehouses": int(matrix[WAREHOUSE_KEY].nunique()),

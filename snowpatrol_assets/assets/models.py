@@ -1,4 +1,4 @@
-"""One Isolation Forest per warehouse, retrained only when needed."""
+"""One anomaly detector per warehouse, trained for exactly the partitions a run is given."""
 
 from datetime import UTC, datetime
 
@@ -13,25 +13,47 @@ from dagster import (
     Output,
     asset,
 )
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from mlops_common.markdown import md_cell
-from mlops_common.model_store import ModelNotFoundError, ModelStore
+from mlops_common.model_store import ModelStore
 from mlops_common.storage import table_kinds
+from snowpatrol_assets.assets.evaluation import EVALUATION_KEY
+from snowpatrol_assets.detection.methods import DEFAULT_METHOD, METHODS
 from snowpatrol_assets.partitions import warehouses
-from snowpatrol_assets.retraining import retrain_reason
 from snowpatrol_assets.usage.columns import ACCOUNT, WAREHOUSE, WAREHOUSE_KEY
 
 GROUP = "snowpatrol_models"
 ANOMALY_RATE_CHECK = "training_anomaly_rate"
 MAX_TRAINING_ANOMALY_RATE = 0.05
+MODEL_COLUMNS = [
+    WAREHOUSE_KEY,
+    ACCOUNT,
+    WAREHOUSE,
+    "METHOD",
+    "MODEL_VERSION",
+    "TRAINING_DAYS",
+    "TRAINING_ANOMALY_RATE",
+    "TRAINED_AT",
+    "MODEL_LOCATION",
+]
 
 
-class TrainingConfig(Config):
-    force_retrain: bool = Field(
-        default=False,
-        description="Retrain every requested warehouse, even those without drift.",
+class DetectorConfig(Config):
+    method: str | None = Field(
+        default=None,
+        description="Leave empty to train with the champion of detector_evaluation "
+        "(robust_baseline until an evaluation elects another). robust_baseline: trailing robust "
+        "baseline. "
+        "isolation_forest / robust_stl: the seed's Isolation Forest on a classical or robust-STL "
+        "residual.",
     )
+
+    @field_validator("method")
+    @classmethod
+    def _known_method(cls, method: str | None) -> str | None:
+        if method is not None and method not in METHODS:
+            raise ValueError(f"unknown detection method {method!r}; use one of {METHODS}")
+        return method
 
 
 @asset(
@@ -43,117 +65,67 @@ class TrainingConfig(Config):
             ANOMALY_RATE_CHECK,
             asset="warehouse_anomaly_models",
             description=f"A fresh model flags at most {MAX_TRAINING_ANOMALY_RATE:.0%} of its "
-            "own training days; more means its threshold would flood the report.",
+            "own training days; more means it would flood the report.",
         )
     ],
+    deps=[EVALUATION_KEY],
     group_name=GROUP,
     kinds={"scikitlearn"} | table_kinds(),
 )
 def warehouse_anomaly_models(
     context: AssetExecutionContext,
-    config: TrainingConfig,
-    warehouse_usage_features,
+    config: DetectorConfig,
+    warehouse_daily_usage,
     model_store: ModelStore,
 ):
-    """The anomaly model of each warehouse: an Isolation Forest on its usage residual and the
-    score below which a day is anomalous (mean - 3 std of its training scores).
+    """The anomaly detector of each warehouse, fitted on its daily credits and stored in the
+    model store (a few hundred bytes each for the default method).
 
-    A warehouse is retrained when it has no model yet or its usage drifted (KS test), or when
-    `force_retrain` is set; otherwise it keeps its current model. The table lists the model
-    version each warehouse uses; the models live in the model store.
+    Every partition a run is given is trained: the `retrain_on_drift` sensor decides which
+    warehouses need it (new, no model, drifted), and a manual backfill retrains what it
+    selects. The method is the champion elected by `detector_evaluation` unless the run's
+    config names one. Each partition records its own model version, method and training figures.
     """
     import pandas as pd
 
-    from snowpatrol_assets.detection.anomalies import scored_days
-    from snowpatrol_assets.detection.drift import ks_drift
-    from snowpatrol_assets.detection.isolation_forest import fit_model
-    from snowpatrol_assets.reporting.chart import training_chart
-    from snowpatrol_assets.usage.features import residuals
+    from snowpatrol_assets.detection import fit_detector, score_usage
+    from snowpatrol_assets.usage.features import warehouse_series
 
-    cards, rates = [], {}
+    method = config.method or champion_method(context.instance)
+    keys = set(context.partition_keys)
+    rows, rates = [], {}
+    trained_at = datetime.now(UTC).isoformat(timespec="seconds")
     with model_store.writer(context.run_id) as writer:
-        for key in context.partition_keys:
-            days = residuals(warehouse_usage_features, key)
-            if days.empty:
-                context.log.warning(f"No features for warehouse {key!r} (dropped or too new)")
-                continue
-            try:
-                current = model_store.load_latest(key)
-            except ModelNotFoundError:
-                current = None
-            drifted = {key} if ks_drift(days["residual"]).drifted else set()
-            reason = retrain_reason(key, drifted, current is not None, config.force_retrain)
-            names = warehouse_usage_features.loc[
-                warehouse_usage_features[WAREHOUSE_KEY] == key, [ACCOUNT, WAREHOUSE]
-            ].iloc[0]
-            if reason is None:
-                cards.append(_card(key, names, current.version, current.metadata, False, "kept"))
-                continue
-            model = fit_model(days["residual"])
-            training = scored_days(days, model)
-            rates[key] = float(training["is_anomaly"].mean())
+        for key, account, name, credits in warehouse_series(warehouse_daily_usage, keys):
+            model = fit_detector(credits, method)
+            rates[key] = float(score_usage(model, credits)["is_anomaly"].mean())
             metadata = {
                 "warehouse_key": key,
-                "anomaly_threshold": model.threshold,
+                "account": account,
+                "warehouse": name,
+                "method": method,
                 "training_days": model.training_days,
                 "training_anomaly_rate": rates[key],
-                "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "reason": reason,
+                "trained_at": trained_at,
             }
-            chart = training_chart(days, training["score"], model.threshold, key)
-            version = writer.save(key, model, metadata, files={"training.png": chart})
-            context.log.info(f"Trained {key!r} ({reason}): version {version}")
-            cards.append(_card(key, names, version, metadata, True, reason))
-    table = pd.DataFrame(cards, columns=CARD_COLUMNS)
-    table["MODEL_LOCATION"] = [model_store.location(k) for k in table[WAREHOUSE_KEY]]
-    yield Output(
-        table,
-        metadata={
-            "retrained": int(table["RETRAINED"].sum()),
-            "kept": int((~table["RETRAINED"]).sum()),
-            "models": MetadataValue.md(_cards_markdown(table)),
-        },
-    )
+            version = writer.save(key, model, metadata)
+            location = model_store.location(key)
+            rows.append([key, account, name, method, version, model.training_days])
+            rows[-1] += [rates[key], trained_at, location]
+            context.add_asset_metadata(
+                {**metadata, "model_version": version, "model_location": location},
+                partition_key=key,
+            )
+    for key in sorted(keys - set(rates)):
+        context.log.warning(f"Warehouse {key!r} has no usage history to train on; skipped")
+    yield Output(pd.DataFrame(rows, columns=MODEL_COLUMNS))
     yield _anomaly_rate_result(rates)
 
 
-CARD_COLUMNS = [
-    WAREHOUSE_KEY,
-    ACCOUNT,
-    WAREHOUSE,
-    "MODEL_VERSION",
-    "ANOMALY_THRESHOLD",
-    "TRAINING_DAYS",
-    "TRAINING_ANOMALY_RATE",
-    "TRAINED_AT",
-    "RETRAINED",
-    "REASON",
-]
-
-
-def _card(key, names, version, metadata, retrained, reason) -> list:
-    return [
-        key,
-        names[ACCOUNT],
-        names[WAREHOUSE],
-        version,
-        float(metadata["anomaly_threshold"]),
-        int(metadata["training_days"]),
-        float(metadata["training_anomaly_rate"]),
-        metadata["trained_at"],
-        retrained,
-        reason,
-    ]
-
-
-def _cards_markdown(table) -> str:
-    lines = ["| Warehouse | Version | Threshold | Training days | Why |", "|---|---|---:|---:|---|"]
-    lines += [
-        f"| {md_cell(row[WAREHOUSE_KEY])} | {row['MODEL_VERSION']} "
-        f"| {row['ANOMALY_THRESHOLD']:.3f} | {row['TRAINING_DAYS']} | {row['REASON']} |"
-        for _, row in table.iterrows()
-    ]
-    return "\n".join(lines)
+def champion_method(instance) -> str:
+    """The method `detector_evaluation` last elected, or the default before any evaluation."""
+    event = instance.get_latest_materialization_event(EVALUATION_KEY)
+    return event.asset_materialization.metadata["champion"].value if event else DEFAULT_METHOD
 
 
 def _anomaly_rate_result(rates: dict[str, float]) -> AssetCheckResult:
@@ -164,7 +136,7 @@ def _anomaly_rate_result(rates: dict[str, float]) -> AssetCheckResult:
         severity=AssetCheckSeverity.WARN,
         metadata={
             "models_trained": len(rates),
-            "highest_rate": max(rates.values(), default=0.0),
+            "highest_rate": round(max(rates.values(), default=0.0), 4),
             "warehouses_over_limit": MetadataValue.json(
                 {k: round(r, 4) for k, r in too_high.items()}
             ),

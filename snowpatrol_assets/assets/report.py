@@ -42,17 +42,17 @@ def anomaly_report(
     warehouse_daily_usage,
 ) -> Output:
     """What a FinOps reader sees each morning: anomalous warehouse-days of the last 30 days with
-    credits used, expected and in excess, a chart of the worst warehouses, and the warehouses
-    that were not scored (dropped or too new)."""
+    credits used, expected and in excess and what the excess cost, a chart of the warehouses
+    with the costliest excess, and the warehouses that were not scored (dropped or too new)."""
     from snowpatrol_assets.reporting.chart import usage_chart
     from snowpatrol_assets.reporting.markdown import report_markdown
-    from snowpatrol_assets.usage.features import classify_warehouses
+    from snowpatrol_assets.usage.features import status_of
 
     report_day = warehouse_daily_usage[USAGE_DATE].max()
     since = report_day - timedelta(days=config.lookback_days - 1)
     recent = usage_anomalies[usage_anomalies[USAGE_DATE] >= since]
     records = [_record(row) for _, row in recent.iterrows()]
-    status = classify_warehouses(warehouse_daily_usage)
+    status = status_of(warehouse_daily_usage)
     names = warehouse_daily_usage.groupby(WAREHOUSE_KEY)[[ACCOUNT, WAREHOUSE]].last()
     not_scored = {
         f"{names.at[k, ACCOUNT]} / {names.at[k, WAREHOUSE]}": why
@@ -69,7 +69,10 @@ def anomaly_report(
         not_scored,
     )
     chart = usage_chart(
-        warehouse_anomaly_scores, records, report_day - timedelta(days=CHART_HISTORY_DAYS)
+        warehouse_anomaly_scores,
+        records,
+        report_day - timedelta(days=CHART_HISTORY_DAYS),
+        since,
     )
     folder = local_data_dir() / "reports" / "snowpatrol"
     folder.mkdir(parents=True, exist_ok=True)
@@ -102,4 +105,6 @@ def _record(row) -> dict:
         "expected": round(float(row["EXPECTED_CREDITS"]), 3),
         "excess": round(float(row["EXCESS_CREDITS"]), 3),
         "score": round(float(row["ANOMALY_SCORE"]), 4),
+        "excess_cost": round(float(row["EXCESS_COST"]), 2),
+        "currency": row["CURRENCY"],
     }

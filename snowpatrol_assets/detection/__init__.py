@@ -1,33 +1,33 @@
-"""Anomaly-detection maths for daily warehouse credits; imports no Dagster."""
+"""Anomaly-detection maths for daily warehouse credits; imports no Dagster.
 
-from snowpatrol_assets.detection.anomalies import (
-    DEFAULT_METHOD,
-    METHODS,
-    DetectorModel,
-    detect_anomalies,
-    fit_detector,
-    score_usage,
-)
-from snowpatrol_assets.detection.decomposition import InsufficientHistoryError, decompose
-from snowpatrol_assets.detection.drift import DriftResult, drifted_warehouses, ks_drift
-from snowpatrol_assets.detection.isolation_forest import WarehouseModel, fit_model, score
-from snowpatrol_assets.detection.materiality import MIN_EXCESS_CREDITS, MIN_EXCESS_PCT
+The public names below load on first use, so `snowpatrol_assets.detection.methods` (names and
+defaults Dagster config needs) can be imported without pandas when a code location loads.
+"""
 
-__all__ = [
-    "DEFAULT_METHOD",
-    "METHODS",
-    "MIN_EXCESS_CREDITS",
-    "MIN_EXCESS_PCT",
-    "DetectorModel",
-    "DriftResult",
-    "InsufficientHistoryError",
-    "WarehouseModel",
-    "decompose",
-    "detect_anomalies",
-    "drifted_warehouses",
-    "fit_detector",
-    "fit_model",
-    "ks_drift",
-    "score",
-    "score_usage",
-]
+from importlib import import_module
+
+_HOMES = {
+    "DEFAULT_METHOD": "methods",
+    "METHODS": "methods",
+    "MIN_EXCESS_CREDITS": "methods",
+    "MIN_EXCESS_PCT": "methods",
+    "DetectorModel": "anomalies",
+    "detect_anomalies": "anomalies",
+    "fit_detector": "anomalies",
+    "score_usage": "anomalies",
+    "InsufficientHistoryError": "decomposition",
+    "decompose": "decomposition",
+    "DriftResult": "drift",
+    "drifted_warehouses": "drift",
+    "ks_drift": "drift",
+    "WarehouseModel": "isolation_forest",
+    "fit_model": "isolation_forest",
+    "score": "isolation_forest",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)

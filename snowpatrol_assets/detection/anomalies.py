@@ -19,6 +19,13 @@ from snowpatrol_assets.detection.decomposition import (
 )
 from snowpatrol_assets.detection.isolation_forest import WarehouseModel, fit_model, score
 from snowpatrol_assets.detection.materiality import MIN_EXCESS_CREDITS, MIN_EXCESS_PCT, is_material
+from snowpatrol_assets.detection.methods import (
+    DEFAULT_METHOD,
+    ISOLATION_FOREST,
+    METHODS,
+    ROBUST_BASELINE,
+    ROBUST_STL_FOREST,
+)
 from snowpatrol_assets.detection.robust_baseline import (
     THRESHOLD,
     RobustProfile,
@@ -26,11 +33,7 @@ from snowpatrol_assets.detection.robust_baseline import (
     score_days,
 )
 
-ROBUST_BASELINE = "robust_baseline"
-ISOLATION_FOREST = "isolation_forest"
-DEFAULT_METHOD = ROBUST_BASELINE
-_FOREST_DECOMPOSITIONS = {ISOLATION_FOREST: CLASSICAL, ROBUST_STL: ROBUST_STL}
-METHODS = (ROBUST_BASELINE, *_FOREST_DECOMPOSITIONS)
+_FOREST_DECOMPOSITIONS = {ISOLATION_FOREST: CLASSICAL, ROBUST_STL_FOREST: ROBUST_STL}
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,7 @@
 
 import pandas as pd
 
-MIN_EXCESS_CREDITS = 1.0
-"""An anomaly must burn at least one credit more than expected..."""
-
-MIN_EXCESS_PCT = 50.0
-"""...and at least 50 % more than expected."""
+from snowpatrol_assets.detection.methods import MIN_EXCESS_CREDITS, MIN_EXCESS_PCT
 
 
 def is_material(

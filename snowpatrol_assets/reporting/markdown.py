@@ -5,16 +5,23 @@ from collections.abc import Iterable
 from mlops_common.markdown import md_cell
 
 
+def money(amount: float, currency: str) -> str:
+    """An amount of money as a reader expects it: `1,234.50 USD`."""
+    return f"{amount:,.2f} {currency}"
+
+
 def anomaly_table(anomalies: Iterable[dict]) -> str:
-    """A Markdown table: warehouse, day, credits, expected credits, excess credits, score."""
+    """A Markdown table: warehouse, day, credits used, expected and in excess, and the excess
+    cost in currency."""
     lines = [
-        "| Account | Warehouse | Day | Credits | Expected | Excess | Score |",
+        "| Account | Warehouse | Day | Credits | Expected | Excess | Excess cost |",
         "|---|---|---|---:|---:|---:|---:|",
     ]
     for a in anomalies:
         lines.append(
             f"| {md_cell(a['account'])} | {md_cell(a['warehouse'])} | {a['day']} "
-            f"| {a['credits']:.2f} | {a['expected']:.2f} | {a['excess']:.2f} | {a['score']:.3f} |"
+            f"| {a['credits']:,.1f} | {a['expected']:,.1f} | {a['excess']:,.1f} "
+            f"| {money(a['excess_cost'], md_cell(a['currency']))} |"
         )
     return "\n".join(lines)
 
@@ -31,7 +38,7 @@ def report_markdown(
     parts = [
         f"# Snowflake usage anomalies, {window_start} to {report_day}",
         f"**{len(anomalies)} anomalous warehouse-days** across {scored_warehouses} scored "
-        f"warehouses, **{excess:.1f} credits** above expected.",
+        f"warehouses, **{excess:,.1f} credits** above expected{_cost_phrase(anomalies)}.",
     ]
     if anomalies:
         parts.append(anomaly_table(anomalies))
@@ -41,3 +48,13 @@ def report_markdown(
         parts.append("## Not scored")
         parts.append("\n".join(f"- {md_cell(k)}: {why}" for k, why in sorted(not_scored.items())))
     return "\n\n".join(parts) + "\n"
+
+
+def _cost_phrase(anomalies: list[dict]) -> str:
+    """`, costing 1,234.50 USD` (one amount per currency), or nothing without anomalies."""
+    totals: dict[str, float] = {}
+    for a in anomalies:
+        totals[a["currency"]] = totals.get(a["currency"], 0.0) + a["excess_cost"]
+    if not totals:
+        return ""
+    return ", costing " + " + ".join(money(v, md_cell(c)) for c, v in sorted(totals.items()))

@@ -1,15 +1,23 @@
-"""Per-warehouse features: weekly decomposition of daily credits, for warehouses still in use."""
+"""Which warehouses are modelled, and each one's daily series, from the usage matrix."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from snowpatrol_assets.detection.decomposition import CLASSICAL, MIN_HISTORY_DAYS, decompose
-from snowpatrol_assets.usage.columns import ACCOUNT, CREDITS, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
+from snowpatrol_assets.detection.decomposition import MIN_HISTORY_DAYS
+from snowpatrol_assets.usage.columns import (
+    ACCOUNT,
+    CREDITS,
+    USAGE_DATE,
+    WAREHOUSE,
+    WAREHOUSE_KEY,
+    WAREHOUSE_STATUS,
+)
 from snowpatrol_assets.usage.matrix import last_usage_days
 
 DROPPED_AFTER_DAYS = 30
-FEATURE_COLUMNS = ["TREND", "SEASONAL", "RESIDUAL"]
+ACTIVE, TOO_SHORT, DROPPED = "active", "too_short", "dropped"
 
 
 @dataclass
@@ -40,28 +48,40 @@ def classify_warehouses(matrix: pd.DataFrame) -> WarehouseStatus:
     return status
 
 
-def warehouse_features(
-    matrix: pd.DataFrame, keys: list[str], method: str = CLASSICAL
-) -> pd.DataFrame:
-    """Trend, seasonal and residual of daily credits for each warehouse in `keys`."""
-    frames = []
-    for key, rows in matrix[matrix[WAREHOUSE_KEY].isin(keys)].groupby(WAREHOUSE_KEY):
-        parts = decompose(rows.set_index(USAGE_DATE)[CREDITS], method)
-        frame = parts.rename(columns=str.upper).rename(columns={"CREDITS": CREDITS})
-        frame = frame.rename_axis(USAGE_DATE).reset_index()
-        frame.insert(0, ACCOUNT, rows[ACCOUNT].iloc[0])
-        frame.insert(1, WAREHOUSE, rows[WAREHOUSE].iloc[0])
-        frame.insert(2, WAREHOUSE_KEY, key)
-        frames.append(frame)
-    columns = [ACCOUNT, WAREHOUSE, WAREHOUSE_KEY, USAGE_DATE, CREDITS, *FEATURE_COLUMNS]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+def with_status(matrix: pd.DataFrame, status: WarehouseStatus) -> pd.DataFrame:
+    """The matrix with each warehouse's status (active, too_short, dropped) on its rows, so
+    every downstream step reads the one decision instead of making it again."""
+    labels = dict.fromkeys(status.active, ACTIVE)
+    labels |= dict.fromkeys(status.too_short, TOO_SHORT) | dict.fromkeys(status.dropped, DROPPED)
+    return matrix.assign(**{WAREHOUSE_STATUS: matrix[WAREHOUSE_KEY].map(labels)})
 
 
-def residuals(features: pd.DataFrame, key: str) -> pd.DataFrame:
-    """One warehouse's features indexed by day, in the detection maths' lower-case names."""
-    rows = features[features[WAREHOUSE_KEY] == key].set_index(USAGE_DATE).sort_index()
-    return (
-        rows[[CREDITS, *FEATURE_COLUMNS]]
-        .rename(columns={CREDITS: "credits"})
-        .rename(columns=str.lower)
+def status_of(matrix: pd.DataFrame) -> WarehouseStatus:
+    """The statuses `with_status` put on the matrix, read back (no recomputation)."""
+    by_key = matrix.groupby(WAREHOUSE_KEY)
+    labels, days, last_used = (
+        by_key[WAREHOUSE_STATUS].first(),
+        by_key.size(),
+        last_usage_days(matrix),
     )
+    status = WarehouseStatus()
+    for key, label in labels.sort_index().items():
+        if label == ACTIVE:
+            status.active.append(key)
+        elif label == TOO_SHORT:
+            status.too_short[key] = int(days[key])
+        else:
+            used = last_used.get(key)
+            status.dropped[key] = "never" if used is None else used.date().isoformat()
+    return status
+
+
+def warehouse_series(
+    matrix: pd.DataFrame, keys: set[str] | None = None
+) -> Iterator[tuple[str, str, str, pd.Series]]:
+    """(key, account, warehouse name, daily credits by day) of each warehouse in `keys` (all
+    when None), from one pass over the matrix."""
+    rows = matrix if keys is None else matrix[matrix[WAREHOUSE_KEY].isin(keys)]
+    for key, days in rows.groupby(WAREHOUSE_KEY, sort=True):
+        credits = days.set_index(USAGE_DATE)[CREDITS].sort_index()
+        yield key, days[ACCOUNT].iloc[-1], days[WAREHOUSE].iloc[-1], credits

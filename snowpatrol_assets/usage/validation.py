@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from mlops_common.markdown import md_cell
+from snowpatrol_assets.checks import MAX_CREDITS_PER_HOUR
 from snowpatrol_assets.usage.columns import (
     ACCOUNT,
     CREDIT_COLUMNS,
@@ -17,10 +18,6 @@ from snowpatrol_assets.usage.columns import (
     WAREHOUSE,
     WAREHOUSE_ID,
 )
-
-MAX_CREDITS_PER_HOUR = 10_000.0
-"""Default plausibility bound for one warehouse-hour. A 6X-Large warehouse burns 512 credits an
-hour per cluster, so 10,000 allows a 6X-Large running near 20 clusters; more is a data error."""
 
 
 def missing_days(usage_days: pd.Series, first: date, last: date) -> list[date]:

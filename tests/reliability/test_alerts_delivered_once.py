@@ -167,6 +167,8 @@ def test_each_anomaly_is_alerted_once_across_report_rebuilds(fake_slack):
             "expected": 10.0,
             "excess": 40.0,
             "score": 4.0,
+            "excess_cost": 120.0,
+            "currency": "USD",
         }
 
     instance = DagsterInstance.ephemeral()

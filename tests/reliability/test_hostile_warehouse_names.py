@@ -2,11 +2,10 @@
 on fakesnow (whose Snowflake dialect reads `\\` in string literals as Snowflake does)."""
 
 import pytest
-from dagster import DagsterInstance, RunConfig
+from dagster import DagsterInstance
 
 from mlops_common.safe_names import check_partition_key, safe_name
 from mlops_common.wandb_store import artifact_name
-from snowpatrol_assets.assets.models import TrainingConfig
 from snowpatrol_assets.resources import build_resources
 from snowpatrol_assets.simulation import WarehouseProfile, simulate_metering
 from snowpatrol_assets.sources import UsageSource
@@ -61,9 +60,8 @@ def test_hostile_names_train_score_and_report_without_touching_other_warehouses(
         "where WAREHOUSE_KEY <> $1 order by 1",
         [INJECTION],
     )
-    forced = RunConfig({"warehouse_anomaly_models": TrainingConfig(force_retrain=True)})
     retrain = run(
-        instance, ["warehouse_anomaly_models"], resources, {"dagster/partition": INJECTION}, forced
+        instance, ["warehouse_anomaly_models"], resources, {"dagster/partition": INJECTION}
     )
     assert retrain.success
     after = local_rows(
@@ -95,10 +93,9 @@ def test_hostile_names_cannot_escape_the_snowflake_partition_filter(snowflake):
     build_graph(instance, resources)
     cursor.execute("SELECT COUNT(*) FROM ANALYTICS.SNOWPATROL.WAREHOUSE_ANOMALY_MODELS")
     models = cursor.fetchone()[0]
-    forced = RunConfig({"warehouse_anomaly_models": TrainingConfig(force_retrain=True)})
     for key in (INJECTION, warehouse_key("ACME_PROD", 501)):  # `X\' ) OR 1=1 --`, `DEV\`
         assert run(
-            instance, ["warehouse_anomaly_models"], resources, {"dagster/partition": key}, forced
+            instance, ["warehouse_anomaly_models"], resources, {"dagster/partition": key}
         ).success
     cursor.execute(
         "SELECT COUNT(*), COUNT(DISTINCT WAREHOUSE_KEY) "

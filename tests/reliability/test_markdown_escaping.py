@@ -21,6 +21,8 @@ def anomaly(warehouse: str) -> dict:
         "expected": 10.0,
         "excess": 40.0,
         "score": 4.0,
+        "excess_cost": 120.0,
+        "currency": "USD",
     }
 
 
@@ -53,7 +55,7 @@ def test_slack_shows_the_name_unescaped_inside_its_code_block_on_one_line():
     text = to_slack_mrkdwn(anomaly_table([anomaly(HOSTILE)]))
     row = [line for line in text.splitlines() if "NIGHTLY" in line]
     assert row == [
-        "| ACME|PROD | ETL | NIGHTLY WH 'x' \\ | 2026-01-05 | 50.00 | 10.00 | 40.00 | 4.000 |"
+        "| ACME|PROD | ETL | NIGHTLY WH 'x' \\ | 2026-01-05 | 50.0 | 10.0 | 40.0 | 120.00 USD |"
     ]
 
 

@@ -12,7 +12,7 @@ from snowpatrol_assets.detection import (
     detect_anomalies,
     ks_drift,
 )
-from snowpatrol_assets.retraining import retrain_reason
+from snowpatrol_assets.retraining import contiguous_runs, retrain_reasons
 from snowpatrol_assets.simulation import SIMULATION_START, injected_anomalies, simulate_metering
 
 WEEKLY = np.array([1.0, 1.1, 1.0, 1.05, 0.95, 0.3, 0.25])  # quiet weekends
@@ -89,17 +89,16 @@ def test_ks_drift_needs_more_history_than_the_recent_window():
         ks_drift(pd.Series([1.0] * 7, index=pd.date_range("2025-01-01", periods=7)))
 
 
-@pytest.mark.parametrize(
-    ("drifted", "has_model", "force", "expected"),
-    [
-        (set(), True, False, None),
-        ({"A/WH"}, True, False, "usage drifted"),
-        (set(), False, False, "no model yet"),
-        (set(), True, True, "forced retrain"),
-    ],
-)
-def test_retraining_rule(drifted, has_model, force, expected):
-    assert retrain_reason("A/WH", drifted, has_model, force) == expected
+def test_the_retraining_rule_trains_new_warehouses_and_drift_newer_than_the_model():
+    trained_at = {"A/1": 10, "A/2": 10, "A/3": 30}
+    reasons = retrain_reasons(["A/1", "A/2", "A/3", "A/4"], trained_at, {"A/2", "A/3"}, 20)
+    assert reasons == {"A/2": "usage drifted", "A/4": "no model yet"}  # A/3 trained since
+
+
+def test_runs_cover_exactly_the_needed_partitions():
+    order = ["A/1", "A/2", "A/3", "A/4", "A/5"]
+    assert contiguous_runs({"A/2", "A/4", "A/5"}, order) == [("A/2", "A/2"), ("A/4", "A/5")]
+    assert contiguous_runs(set(), order) == []
 
 
 def test_robust_stl_catches_more_runaway_days_of_the_simulated_account_than_the_seed():

@@ -4,16 +4,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, RunConfig, materialize
+from dagster import AssetKey, DagsterInstance, RunConfig, materialize
 
 from mlops_common.alerting import LocalOutboxAlerts
 from mlops_common.environment import local_data_dir
-from snowpatrol_assets.assets.models import TrainingConfig
+from snowpatrol_assets.assets.models import DetectorConfig
 from snowpatrol_assets.definitions import ASSETS
 from snowpatrol_assets.demo import materialize_local_demo
 from snowpatrol_assets.partitions import usage_days, warehouses
 from snowpatrol_assets.resources import build_resources
-from snowpatrol_assets.sensors import RANGE_END, RANGE_START
 from tests.alert_support import Ticks, delivery_sensor
 
 DAYS = [d for d in usage_days.get_partition_keys() if "2026-05-01" <= d <= "2026-09-30"]
@@ -48,7 +47,7 @@ def test_report_names_injected_anomalies_and_the_dropped_warehouse(pipeline, hom
     _, _, summary = pipeline
     report_path = Path(summary[1].removeprefix("Report: "))
     report = report_path.read_text()
-    assert "| Account | Warehouse | Day | Credits | Expected | Excess | Score |" in report
+    assert "| Account | Warehouse | Day | Credits | Expected | Excess | Excess cost |" in report
     assert "ACME_PROD / LEGACY_REPORTING_WH: dropped, no usage since 2026-08-16" in report
     assert report_path.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
     found = [line for line in summary[2:] if "(injected" in line]
@@ -76,38 +75,39 @@ def test_every_active_warehouse_has_a_model_and_is_scored_once_per_day(pipeline,
     assert ids == []
 
 
-def train(instance, config: TrainingConfig):
-    keys = instance.get_dynamic_partitions(warehouses.name)
-    return materialize(
-        ASSETS,
-        selection=["warehouse_anomaly_models"],
-        instance=instance,
-        resources=build_resources(),
-        tags={RANGE_START: keys[0], RANGE_END: keys[-1]},
-        run_config=RunConfig({"warehouse_anomaly_models": config}),
+def model_versions() -> dict[str, str]:
+    return dict(
+        query("select WAREHOUSE_KEY, MODEL_VERSION from snowpatrol.warehouse_anomaly_models")
     )
 
 
-def model_cards():
-    return query(
-        "select WAREHOUSE_KEY, MODEL_VERSION, RETRAINED, REASON "
-        "from snowpatrol.warehouse_anomaly_models"
-    )
-
-
-def test_retraining_keeps_undrifted_models_unless_forced(pipeline, home):
+def test_a_backfill_of_two_non_adjacent_warehouses_trains_exactly_those_two(pipeline, home):
     instance = pipeline[1]
-    train(instance, TrainingConfig())
-    cards = model_cards()
-    kept = [c for c in cards if not c[2]]
-    assert kept and all(c[1] == "v1" and c[3] == "kept" for c in kept)
-    assert all(c[3] == "usage drifted" for c in cards if c[2])
-    assert len(cards) == len(set(c[0] for c in cards))  # one card per warehouse, not appended
-
-    train(instance, TrainingConfig(force_retrain=True))
-    cards = model_cards()
-    assert all(c[2] and c[3] == "forced retrain" for c in cards)
-    assert all(c[1] != "v1" for c in cards)
+    keys = instance.get_dynamic_partitions(warehouses.name)
+    chosen = [keys[1], keys[4]]
+    before = model_versions()
+    for key in chosen:  # what the retraining sensor requests: one run per contiguous range
+        materialize(
+            ASSETS,
+            selection=["warehouse_anomaly_models"],
+            instance=instance,
+            resources=build_resources(),
+            partition_key=key,
+            run_config=RunConfig({"warehouse_anomaly_models": DetectorConfig()}),
+        )
+    after = model_versions()
+    changed = {k for k in after if after[k] != before.get(k)}
+    assert changed == set(chosen)
+    assert {k: v for k, v in after.items() if k not in chosen} == {
+        k: v for k, v in before.items() if k not in chosen
+    }
+    event = instance.get_latest_materialization_event(AssetKey("warehouse_anomaly_models"))
+    metadata = event.asset_materialization.metadata
+    assert event.asset_materialization.partition == keys[4]
+    assert metadata["warehouse_key"].value == keys[4]
+    assert metadata["model_version"].value == after[keys[4]]
+    assert metadata["method"].value == "robust_baseline"
+    assert "models" not in metadata  # no run-wide table copied into each partition's event
 
 
 def test_anomalies_alert_once_even_when_the_report_is_rebuilt(pipeline, home):

@@ -20,7 +20,7 @@ from snowpatrol_assets.sensors import (
     warehouse_partition_sync,
 )
 
-A, B, C, D = "ACME/A_WH", "ACME/B WH 'x'", "ACME/C_WH", "ACME/D_WH"
+A, B, C, D = "ACME/1", "ACME/2", "ACME/3", "ACME/4"
 
 
 @pytest.fixture
@@ -76,14 +76,22 @@ def mark_trained(instance, keys):
         )
 
 
-def test_retraining_requests_new_and_drifted_warehouses_in_one_run(instance):
+def test_retraining_requests_exactly_the_new_and_drifted_warehouses(instance):
     instance.add_dynamic_partitions(warehouses.name, [A, B, C, D])
     mark_trained(instance, [A, B, C])
     features_event(instance, [A, B, C, D], drifted=[B])
     result = retrain_on_drift(build_sensor_context(instance=instance))
-    (run,) = result.run_requests
-    assert (run.tags[RANGE_START], run.tags[RANGE_END]) == (B, D)  # drifted B .. new D
-    assert run.run_key.startswith("features-")
+    ranges = [(r.tags[RANGE_START], r.tags[RANGE_END]) for r in result.run_requests]
+    assert ranges == [(B, B), (D, D)]  # drifted B and new D, never C in between
+    assert all(r.run_key.startswith("features-") for r in result.run_requests)
+
+
+def test_a_model_trained_after_the_drift_evidence_is_not_retrained(instance):
+    instance.add_dynamic_partitions(warehouses.name, [A, B])
+    features_event(instance, [A, B], drifted=[B])
+    mark_trained(instance, [A, B])  # e.g. `make run` trained them after that features run
+    result = retrain_on_drift(build_sensor_context(instance=instance))
+    assert result.run_requests == []
 
 
 def test_no_run_when_nothing_drifted_and_every_warehouse_has_a_model(instance):
