@@ -192,3 +192,31 @@ def test_each_anomaly_is_alerted_once_across_report_rebuilds(fake_slack):
         ["ACME/3@2026-01-06"],
     ]
     assert pd.notna(fake_slack.messages[0]["ts"])
+
+
+def test_a_refused_champion_is_alerted_once_with_its_reasons(tmp_path):
+    from dagster import AssetKey, RunConfig
+
+    from cookie_assets.assets.models import CANDIDATE_MODELS
+    from cookie_assets.checks import CHAMPION_MODEL, ORDERS
+    from tests.cookie.cookie_support import FAST_MODELS, seed_small_landing
+
+    seed_small_landing(landing_root())
+    instance = DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("cookie_cohorts", ["2024-01-01"])
+    run_assets(instance, [TRIAL_CUSTOMERS, ORDERS], "2024-01-01")
+    run_assets(instance, [AssetKey(["cookie", "training_data"])])
+    strict = RunConfig(
+        ops={**FAST_MODELS.ops, "cookie__champion_model": {"config": {"min_r2": 0.99}}}
+    )
+    refused = run_assets(
+        instance, [CANDIDATE_MODELS, CHAMPION_MODEL], "total_boxes", strict, raise_on_error=False
+    )
+    assert not refused.success
+    outbox = LocalOutboxAlerts(outbox=str(tmp_path / "outbox"))
+    ticks = Ticks(delivery_sensor("cookie"), instance, outbox)
+    ticks.tick()
+    ticks.tick()
+    alerts = [p.read_text() for p in (tmp_path / "outbox").glob("*.md")]
+    [champion] = [a for a in alerts if "a new champion was refused" in a]
+    assert "below the floor 0.990" in champion
