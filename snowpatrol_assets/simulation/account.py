@@ -4,7 +4,8 @@ Two accounts (ACME_PROD, ACME_DEV) with a realistic fleet of warehouses produce 
 shaped like ``SNOWFLAKE.ORGANIZATION_USAGE.WAREHOUSE_METERING_HISTORY``. Every
 (warehouse, day) is generated from its own seed, so a day looks the same whichever date range
 it is requested in, and the spikes and runaway plateaus injected into the data are returned
-as labels by :func:`injected_anomalies`.
+as labels by :func:`injected_anomalies`, with the user, query or tagged job that caused each
+(see ``workload_cast.py``).
 """
 
 from __future__ import annotations
@@ -19,11 +20,20 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from snowpatrol_assets.simulation.workload_cast import (
+    AnomalyCause,
+    CastQuery,
+    anomaly_cause,
+    warehouse_cast,
+)
+
 SIMULATION_START = date(2025, 10, 1)
 """First usage day of the simulated history; earlier days have no metering rows."""
 
 _SEED = 20251001
 _ANOMALY_SEED = 90210  # separate streams, so labels never disturb normal usage
+_CAST_SEED = 31337  # ...and neither do who runs the queries...
+_CAUSE_SEED = 4242  # ...and what caused each anomaly
 _SPIKE_PROBABILITY = 1 / 90
 _RUNAWAY_PROBABILITY = 1 / 350
 _MAX_RUNAWAY_DAYS = 7
@@ -51,6 +61,8 @@ _ANOMALY_COLUMNS = [
     "USAGE_DATE",
     "KIND",
     "EXTRA_CREDITS",
+    "CAUSE_KIND",
+    "CAUSE",
 ]
 
 
@@ -252,6 +264,7 @@ class _Anomaly:
     kind: str
     extra: float
     fallback_hours: np.ndarray  # where the extra goes if the day has no normal usage
+    cause: AnomalyCause
 
 
 def _anomaly_draws(wh: WarehouseProfile, first: date, stop: date) -> np.ndarray:
@@ -273,15 +286,23 @@ def _anomaly_plan(wh: WarehouseProfile, start: date, end: date) -> dict[date, _A
         recent = range(i, max(i - _MAX_RUNAWAY_DAYS, -1), -1)
         runaway = next((j for j in recent if starts[j] and lengths[j] > i - j), None)
         if runaway is not None:
-            kind, multiple = "runaway", 2.0 + 2.0 * u[runaway, 4]  # total at 3x-5x
+            kind, multiple, began = "runaway", 2.0 + 2.0 * u[runaway, 4], runaway  # 3x-5x
         elif u[i, 0] < _SPIKE_PROBABILITY:
-            kind, multiple = "spike", 4.0 + 6.0 * u[i, 1]
+            kind, multiple, began = "spike", 4.0 + 6.0 * u[i, 1], i
         else:
             continue
         hour = 8 + int(10 * u[i, 5])
         fallback = np.arange(hour, hour + 2 + int(4 * u[i, 6]))
-        plan[day] = _Anomaly(kind, multiple * _typical_level(wh, day), fallback)
+        cause_stream = _stream(_CAUSE_SEED, wh, (lookback + timedelta(days=began)).toordinal())
+        cause = anomaly_cause(simulated_cast(wh), cause_stream)
+        plan[day] = _Anomaly(kind, multiple * _typical_level(wh, day), fallback, cause)
     return plan
+
+
+@cache
+def simulated_cast(wh: WarehouseProfile) -> tuple[CastQuery, ...]:
+    """The warehouse's ordinary parameterized queries, their users, roles, tags and weights."""
+    return warehouse_cast(wh.archetype, _stream(_CAST_SEED, wh))
 
 
 def _spread(anomaly: _Anomaly, normal: np.ndarray) -> np.ndarray:
@@ -300,6 +321,27 @@ def _metered_day(wh: WarehouseProfile, day: date, anomaly: _Anomaly | None) -> n
     if anomaly is not None:
         compute = compute + _spread(anomaly, compute)
     return np.array([compute, cloud])
+
+
+def compute_by_cause(
+    wh: WarehouseProfile, days: Iterable[date]
+) -> list[tuple[date, np.ndarray, np.ndarray, AnomalyCause | None]]:
+    """Per alive day of `days`: hourly ordinary compute, hourly anomaly extra and its cause.
+
+    Their sum, rounded to 6 decimals, is the day's metered CREDITS_USED_COMPUTE per hour.
+    """
+    days = sorted({_as_date(day) for day in days})
+    if not days:
+        return []
+    plan = _anomaly_plan(wh, days[0], days[-1] + timedelta(days=1))
+    first, stop = _alive_days(wh, days[0], days[-1] + timedelta(days=1))
+    parts = []
+    for day in (day for day in days if first <= day < stop):
+        normal, _ = _normal_day(wh, day)
+        anomaly = plan.get(day)
+        extra = np.zeros(24) if anomaly is None else _spread(anomaly, normal)
+        parts.append((day, normal, extra, None if anomaly is None else anomaly.cause))
+    return parts
 
 
 def _days(first: date, stop: date) -> list[date]:
@@ -355,7 +397,10 @@ def injected_anomalies(
     One row per anomalous warehouse-day (a warehouse is keyed by account and WAREHOUSE_ID):
     KIND is ``spike`` (one day at 4x-10x the usual level) or ``runaway`` (3-7 days at 3x-5x,
     like a warehouse left running); EXTRA_CREDITS is the compute added on top of that day's
-    normal usage (anomalies add no cloud services).
+    normal usage (anomalies add no cloud services). CAUSE_KIND says who burnt the extra, CAUSE
+    names it: ``new_user`` (a USER_NAME never seen on the warehouse before), ``runaway_query``
+    (the QUERY_PARAMETERIZED_HASH whose credits exploded) or ``tag_job`` (the QUERY_TAG of the
+    job gone wild); all days of one runaway share their cause.
     """
     start, end = _as_date(start), _as_date(end)
     rows = [
@@ -366,6 +411,8 @@ def injected_anomalies(
             pd.Timestamp(day),
             anomaly.kind,
             round(anomaly.extra, 6),
+            anomaly.cause.kind,
+            anomaly.cause.name,
         )
         for wh in warehouses
         for day, anomaly in _anomaly_plan(wh, start, end).items()
