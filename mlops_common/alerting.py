@@ -19,15 +19,34 @@ from pydantic import Field
 @dataclass(frozen=True)
 class Alert:
     """One message. `ids` are the stable ids of what it reports (an anomaly, a failed run, a
-    bad file version); a message is never sent for ids the sink already holds."""
+    bad file version); a message is never sent for ids the sink already holds. `ui_path` is
+    the Dagster UI page to open (e.g. `/assets/anomaly_report`), `report_link` a stored
+    report a person can open."""
 
     ids: tuple[str, ...]
     title: str
     markdown: str
+    ui_path: str | None = None
+    report_link: str | None = None
 
 
 class AlertSink(ConfigurableResource):
     """Somewhere a person will read an alert."""
+
+    ui_base_url: str | None = Field(
+        default=None,
+        description="The Dagster UI's address (e.g. https://dagster.example.com); alerts link to "
+        "the page they are about. No link when unset.",
+    )
+
+    def links(self, alert: Alert) -> list[tuple[str, str]]:
+        """(label, URL) of the pages an alert points to."""
+        links = []
+        if self.ui_base_url and alert.ui_path:
+            links.append(("Open in Dagster", self.ui_base_url.rstrip("/") + alert.ui_path))
+        if alert.report_link:
+            links.append(("Open the report", alert.report_link))
+        return links
 
     def deliver(self, alert: Alert) -> str:
         """Sends `alert`; returns where it went. Raises when the sink did not accept it."""
@@ -52,9 +71,10 @@ class LocalOutboxAlerts(AlertSink):
         slug = re.sub(r"[^a-z0-9]+", "-", alert.title.lower()).strip("-")[:60]
         path = folder / f"{_message_id(alert)}-{slug}.md"
         temporary = path.with_suffix(".tmp")
+        links = "".join(f"\n[{label}]({url})" for label, url in self.links(alert))
         temporary.write_text(
             f"<!-- alert-ids: {json.dumps(list(alert.ids))} -->\n# {alert.title}\n\n"
-            f"{alert.markdown}\n"
+            f"{alert.markdown}\n{links}"
         )
         temporary.replace(path)  # a file is either whole or absent
         get_dagster_logger().info(f"Alert '{alert.title}' written to {path}")
@@ -77,13 +97,17 @@ def _message_id(alert: Alert) -> str:
 
 
 def alert_sink(location: str) -> AlertSink:
-    """Slack (SLACK_BOT_TOKEN, SLACK_CHANNEL) in production, the local outbox otherwise."""
+    """Slack (SLACK_BOT_TOKEN, SLACK_CHANNEL) in production, the local outbox otherwise; links
+    to the UI when DAGSTER_UI_URL is set."""
+    import os
+
     from dagster import EnvVar
 
     from mlops_common.environment import is_production, local_data_dir
 
+    ui = {"ui_base_url": os.environ["DAGSTER_UI_URL"]} if os.environ.get("DAGSTER_UI_URL") else {}
     if is_production():
         from mlops_common.slack_alerts import SlackAlerts
 
-        return SlackAlerts(token=EnvVar("SLACK_BOT_TOKEN"), channel=EnvVar("SLACK_CHANNEL"))
-    return LocalOutboxAlerts(outbox=str(local_data_dir() / "outbox" / location))
+        return SlackAlerts(token=EnvVar("SLACK_BOT_TOKEN"), channel=EnvVar("SLACK_CHANNEL"), **ui)
+    return LocalOutboxAlerts(outbox=str(local_data_dir() / "outbox" / location), **ui)

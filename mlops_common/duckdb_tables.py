@@ -64,10 +64,13 @@ class TransactionalDuckDBPandasTypeHandler(DuckDBPandasTypeHandler):
                 delete = f"delete from {table}" + (f" where {where}" if where else "")
                 stored = connection.execute(delete, values).fetchone()[0]
             refuse_empty_replacement(context, table_slice, len(obj), stored)
-            if not obj.empty:
-                connection.register("new_rows", obj)
-                connection.execute(f"create table if not exists {table} as from new_rows limit 0")
-                connection.execute(f"insert into {table} by name from new_rows")
+            connection.register("new_rows", obj)
+            left = (
+                connection.execute(f"select count(*) from {table}").fetchone()[0] if exists else 0
+            )
+            if not left:  # a table holding no rows takes the shape of what is written now
+                connection.execute(f"create or replace table {table} as from new_rows limit 0")
+            connection.execute(f"insert into {table} by name from new_rows")
             connection.commit()
         except BaseException:
             connection.rollback()

@@ -40,7 +40,7 @@ class SlackAlerts(SlackResource, AlertSink):
         response = self.get_client().chat_postMessage(
             channel=self.channel,
             text=alert.title,
-            blocks=slack_blocks(alert.title, alert.markdown),
+            blocks=slack_blocks(alert.title, alert.markdown, self.links(alert)),
             metadata={"event_type": ALERT_EVENT_TYPE, "event_payload": {"ids": list(alert.ids)}},
         )
         return f"slack:{self.channel}:{response.get('ts', '')}"
@@ -66,13 +66,21 @@ class SlackAlerts(SlackResource, AlertSink):
         return held & ids
 
 
-def slack_blocks(title: str, markdown: str) -> list[dict]:
-    """Block Kit blocks for an alert: a header, then the body as mrkdwn sections."""
+def slack_blocks(title: str, markdown: str, links: list[tuple[str, str]] = ()) -> list[dict]:
+    """Block Kit blocks for an alert: a header, the body as mrkdwn sections, and a button per
+    link (links are buttons, never text, so nothing from data can become a link)."""
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}]
     sections = _chunks(to_slack_mrkdwn(markdown), SLACK_SECTION_LIMIT)
     if len(sections) > SLACK_MAX_SECTIONS:
         sections = [*sections[: SLACK_MAX_SECTIONS - 1], "_… truncated, see the full report._"]
     blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": s}} for s in sections]
+    buttons = [
+        {"type": "button", "text": {"type": "plain_text", "text": label[:75]}, "url": url}
+        for label, url in links
+        if url.startswith(("https://", "http://"))
+    ]
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
     return blocks
 
 

@@ -44,6 +44,26 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _column_types(frame) -> str:
+    """Snowflake column definitions for an (empty) DataFrame, from its dtypes."""
+    import pandas as pd
+
+    def snowflake_type(dtype) -> str:
+        if pd.api.types.is_bool_dtype(dtype):
+            return "BOOLEAN"
+        if pd.api.types.is_integer_dtype(dtype):
+            return "NUMBER(38, 0)"
+        if pd.api.types.is_float_dtype(dtype):
+            return "FLOAT"
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            return "TIMESTAMP_NTZ"
+        return "VARCHAR"
+
+    return ", ".join(
+        f"{_quoted(str(c).upper())} {snowflake_type(t)}" for c, t in frame.dtypes.items()
+    )
+
+
 class TransactionalSnowflakePandasTypeHandler(SnowflakePandasTypeHandler):
     def load_input(self, context, table_slice, connection):
         frame = super().load_input(context, table_slice, connection)
@@ -59,7 +79,10 @@ class TransactionalSnowflakePandasTypeHandler(SnowflakePandasTypeHandler):
             {"schema": schema, "table": table_slice.table.upper()},
         )
         if not cursor.fetchone()[0]:  # a new table: nothing stored that a failure could lose
-            super().handle_output(context, table_slice, obj, connection)
+            if obj.empty:  # write_pandas creates no table from no rows; readers need one
+                cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_column_types(obj)})")
+            else:
+                super().handle_output(context, table_slice, obj, connection)
             return stored_table_metadata(context, obj, "snowflake")
         staging = table_slice._replace(
             table=f"{table_slice.table}_STAGING_{uuid4().hex[:12]}".upper(),

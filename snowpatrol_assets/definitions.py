@@ -10,6 +10,7 @@ from dagster import (
 from mlops_common.alert_delivery import build_alert_delivery_sensor
 from snowpatrol_assets.alerts import ALERT_SOURCES
 from snowpatrol_assets.assets.evaluation import detector_evaluation
+from snowpatrol_assets.assets.explanation import anomaly_contributors, month_end_outlook
 from snowpatrol_assets.assets.features import warehouse_usage_features
 from snowpatrol_assets.assets.ingest import warehouse_daily_usage, warehouse_metering
 from snowpatrol_assets.assets.models import warehouse_anomaly_models
@@ -29,6 +30,8 @@ ASSETS = [
     warehouse_anomaly_models,
     warehouse_anomaly_scores,
     usage_anomalies,
+    anomaly_contributors,
+    month_end_outlook,
     anomaly_report,
 ]
 

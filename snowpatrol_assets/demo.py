@@ -20,7 +20,13 @@ INGEST = [
     "warehouse_usage_features",
     "detector_evaluation",
 ]
-SCORING = ["warehouse_anomaly_models", "warehouse_anomaly_scores", "usage_anomalies"]
+SCORING = [
+    "warehouse_anomaly_models",
+    "warehouse_anomaly_scores",
+    "usage_anomalies",
+    "anomaly_contributors",
+    "month_end_outlook",
+]
 
 
 def materialize_local_demo(

@@ -7,6 +7,7 @@ from dagster import EnvVar
 from mlops_common.alerting import alert_sink
 from mlops_common.environment import is_production, local_data_dir
 from mlops_common.model_store import local_model_store
+from mlops_common.report_store import LocalReportStore, S3ReportStore
 from mlops_common.storage import snowflake_connection_fields, table_io_manager
 from snowpatrol_assets.feedback import LocalAnomalyFeedback, SnowflakeAnomalyFeedback
 from snowpatrol_assets.pricing import CreditPrice
@@ -32,6 +33,7 @@ def build_resources() -> dict:
             "anomaly_feedback": LocalAnomalyFeedback(
                 database=str(local_data_dir() / "snowpatrol_feedback.duckdb")
             ),
+            "report_store": LocalReportStore(folder=str(local_data_dir() / "reports" / LOCATION)),
         }
     from dagster_snowflake import SnowflakeResource
 
@@ -49,6 +51,11 @@ def build_resources() -> dict:
         "credit_price": OrganizationCreditPrice(snowflake=snowflake, **price),
         "anomaly_feedback": SnowflakeAnomalyFeedback(
             snowflake=snowflake, schema_name=LOCATION.upper()
+        ),
+        "report_store": S3ReportStore(
+            bucket=EnvVar("SNOWPATROL_REPORT_BUCKET"),
+            prefix=os.environ.get("SNOWPATROL_REPORT_PREFIX", "snowpatrol/reports"),
+            region_name=os.environ.get("AWS_REGION"),
         ),
         "model_store": WandbModelStore(
             api_key=EnvVar("WANDB_API_KEY"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from dagster import ConfigurableResource
@@ -16,6 +16,7 @@ from snowpatrol_assets.usage.columns import (
     METERING_COLUMNS,
     START_TIME,
     WAREHOUSE_ID,
+    warehouse_id_of,
 )
 
 
@@ -30,6 +31,12 @@ class UsageSource(ConfigurableResource):
         """(warehouse key, day) pairs the source itself knows to be anomalous (none for a real
         account: there, labels come from people's feedback)."""
         return set()
+
+    def fetch_query_attribution(self, days: set[tuple[str, date]]) -> pd.DataFrame:
+        """Query-level compute credits (QUERY_ATTRIBUTION_HISTORY with the role and a sample text
+        from QUERY_HISTORY, see attribution.columns) of exactly these (warehouse key, day)
+        pairs: anomalous days and the ordinary days they are compared with."""
+        raise NotImplementedError
 
 
 class SimulatedAccountSource(UsageSource):
@@ -53,6 +60,16 @@ class SimulatedAccountSource(UsageSource):
             (warehouse_key(row.ACCOUNT_NAME, row.WAREHOUSE_ID), row.USAGE_DATE)
             for row in labels.itertuples()
         }
+
+    def fetch_query_attribution(self, days: set[tuple[str, date]]) -> pd.DataFrame:
+        from snowpatrol_assets.simulation import configured_fleet
+        from snowpatrol_assets.simulation.query_history import simulate_query_history
+
+        first = min((d for _, d in days), default=date.today())
+        last = max((d for _, d in days), default=first)
+        return simulate_query_history(
+            first, last + timedelta(days=1), configured_fleet(), days=days
+        )
 
 
 METERING_SQL = """
@@ -87,6 +104,33 @@ class SnowflakeUsageSource(UsageSource):
             schema=self.usage_schema,
         )
 
+    def fetch_query_attribution(self, days: set[tuple[str, date]]) -> pd.DataFrame:
+        """ACCOUNT_USAGE covers the account the resource connects to: pairs of warehouses of
+        other accounts find no rows (their anomalies show only the unattributed remainder)."""
+        import pandas as pd
+
+        from snowpatrol_assets.attribution.columns import ATTRIBUTED_CREDITS, QUERY_HISTORY_COLUMNS
+
+        pairs = sorted(days)
+        parameters = {}
+        for i, (key, day) in enumerate(pairs):
+            start = datetime.combine(day, datetime.min.time())
+            parameters |= {
+                f"w{i}": warehouse_id_of(key),
+                f"s{i}": _aware_utc(start),
+                f"e{i}": _aware_utc(start + timedelta(days=1)),
+            }
+        self.metering_sql()  # validates source_database as a plain identifier
+        with self.snowflake.get_connection() as connection:
+            cursor = connection.cursor()
+            cursor.execute(query_attribution_sql(self.source_database, len(pairs)), parameters)
+            rows = cursor.fetchall()
+        frame = pd.DataFrame(rows, columns=QUERY_HISTORY_COLUMNS)
+        frame = frame.astype({WAREHOUSE_ID: "int64", ATTRIBUTED_CREDITS: "float64"})
+        for column in (START_TIME, "END_TIME"):
+            frame[column] = _naive_utc(frame[column])
+        return frame
+
     def fetch_metering(self, start: datetime, end: datetime) -> pd.DataFrame:
         with self.snowflake.get_connection() as connection:
             cursor = connection.cursor()
@@ -104,6 +148,25 @@ class SnowflakeUsageSource(UsageSource):
         for column in (START_TIME, "END_TIME"):
             frame[column] = _naive_utc(frame[column])
         return frame
+
+
+QUERY_ATTRIBUTION_SQL = """
+SELECT CURRENT_ACCOUNT_NAME() AS ACCOUNT_NAME, a.WAREHOUSE_ID, a.WAREHOUSE_NAME, a.QUERY_ID,
+       a.QUERY_PARAMETERIZED_HASH, LEFT(q.QUERY_TEXT, 200) AS QUERY_TEXT, a.QUERY_TAG,
+       a.USER_NAME, q.ROLE_NAME, a.START_TIME, a.END_TIME, a.CREDITS_ATTRIBUTED_COMPUTE
+FROM {database}.ACCOUNT_USAGE.QUERY_ATTRIBUTION_HISTORY a
+LEFT JOIN {database}.ACCOUNT_USAGE.QUERY_HISTORY q ON q.QUERY_ID = a.QUERY_ID
+WHERE {pairs}
+"""
+"""Only the requested warehouse-days are read (never the whole history). QUERY_HISTORY is the
+larger view: the join is on QUERY_ID, so Snowflake prunes it by the matching queries."""
+
+
+def query_attribution_sql(database: str, pair_count: int) -> str:
+    """The query for `pair_count` (warehouse id, day) pairs: placeholders only, values bound."""
+    pair = "(a.WAREHOUSE_ID = %(w{i})s AND a.START_TIME >= %(s{i})s AND a.START_TIME < %(e{i})s)"
+    pairs = " OR ".join(pair.format(i=i) for i in range(pair_count)) or "FALSE"
+    return QUERY_ATTRIBUTION_SQL.format(database=database, pairs=pairs)
 
 
 def _aware_utc(moment: datetime) -> datetime:

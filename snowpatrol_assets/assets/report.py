@@ -13,9 +13,11 @@ from dagster import (
 )
 from pydantic import Field
 
-from mlops_common.environment import local_data_dir
 from mlops_common.figures import markdown_image
+from mlops_common.markdown import md_cell
+from mlops_common.report_store import ReportStore
 from mlops_common.storage import table_kinds
+from snowpatrol_assets.reporting.markdown import money
 from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
 
 GROUP = "snowpatrol_scoring"
@@ -40,10 +42,15 @@ def anomaly_report(
     usage_anomalies,
     warehouse_anomaly_scores,
     warehouse_daily_usage,
+    anomaly_contributors,
+    month_end_outlook,
+    report_store: ReportStore,
 ) -> Output:
     """What a FinOps reader sees each morning: anomalous warehouse-days of the last 30 days with
-    credits used, expected and in excess and what the excess cost, a chart of the warehouses
-    with the costliest excess, and the warehouses that were not scored (dropped or too new)."""
+    credits used, expected and in excess and what the excess cost, who and what spent it (top
+    contributors by query, tag, user and role), a chart of the warehouses with the costliest
+    excess, the month-end outlook and budgets, and the warehouses that were not scored. Stored
+    in the report store (a local folder; S3 in production), which alerts link to."""
     from snowpatrol_assets.reporting.chart import usage_chart
     from snowpatrol_assets.reporting.markdown import report_markdown
     from snowpatrol_assets.usage.features import status_of
@@ -51,7 +58,10 @@ def anomaly_report(
     report_day = warehouse_daily_usage[USAGE_DATE].max()
     since = report_day - timedelta(days=config.lookback_days - 1)
     recent = usage_anomalies[usage_anomalies[USAGE_DATE] >= since]
-    records = [_record(row) for _, row in recent.iterrows()]
+    contributors = _contributors_by_anomaly(anomaly_contributors)
+    records = [
+        _record(row, contributors.get(row["ANOMALY_ID"], [])) for _, row in recent.iterrows()
+    ]
     status = status_of(warehouse_daily_usage)
     names = warehouse_daily_usage.groupby(WAREHOUSE_KEY)[[ACCOUNT, WAREHOUSE]].last()
     not_scored = {
@@ -67,6 +77,7 @@ def anomaly_report(
         records,
         int(warehouse_anomaly_scores[WAREHOUSE_KEY].nunique()),
         not_scored,
+        outlook_lines(month_end_outlook),
     )
     chart = usage_chart(
         warehouse_anomaly_scores,
@@ -74,19 +85,19 @@ def anomaly_report(
         report_day - timedelta(days=CHART_HISTORY_DAYS),
         since,
     )
-    folder = local_data_dir() / "reports" / "snowpatrol"
-    folder.mkdir(parents=True, exist_ok=True)
-    report_path = folder / f"anomaly_report_{report_day:%Y-%m-%d}.md"
-    chart_path = report_path.with_suffix(".png")
-    chart_path.write_bytes(chart)
-    report_path.write_text(markdown + f"\n![usage chart]({chart_path.name})\n")
-    context.log.info(f"Report with {len(records)} anomalies written to {report_path}")
+    name = f"anomaly_report_{report_day:%Y-%m-%d}"
+    report_store.save(f"{name}.png", chart)
+    location, link = report_store.save(
+        f"{name}.md", (markdown + f"\n![usage chart]({name}.png)\n").encode()
+    )
+    context.log.info(f"Report with {len(records)} anomalies stored at {location}")
     return Output(
         recent.reset_index(drop=True),
         metadata={
             "report": MetadataValue.md(markdown),
             "chart": MetadataValue.md(markdown_image(chart, "usage chart")),
-            "report_path": MetadataValue.path(str(report_path)),
+            "report_path": location,
+            "report_link": MetadataValue.url(link) if link else "none",
             "anomaly_count": len(records),
             "anomalies": MetadataValue.json(records),
             "report_day": f"{report_day:%Y-%m-%d}",
@@ -94,7 +105,57 @@ def anomaly_report(
     )
 
 
-def _record(row) -> dict:
+def _contributors_by_anomaly(table) -> dict[str, list[dict]]:
+    """Each anomaly's biggest contributor per dimension (query, query tag, user, role), and its
+    unattributed remainder: who and what, not four queries of one job."""
+    if table.empty:
+        return {}
+    found: dict[str, list[dict]] = {}
+    top = table.sort_values("DELTA_CREDITS", ascending=False, na_position="last")
+    for row in top.drop_duplicates(["ANOMALY_ID", "DIMENSION"]).itertuples():
+        share = row.SHARE_OF_EXCESS
+        sample = row.SAMPLE_TEXT if isinstance(row.SAMPLE_TEXT, str) and row.SAMPLE_TEXT else ""
+        found.setdefault(row.ANOMALY_ID, []).append(
+            {
+                "dimension": row.DIMENSION.replace("_", " "),
+                "name": (f"{row.CONTRIBUTOR} ({sample[:60]})" if sample else str(row.CONTRIBUTOR))[
+                    :110
+                ],
+                "change": row.CHANGE if isinstance(row.CHANGE, str) else "",
+                "credits": round(float(row.CREDITS), 2),
+                "typical": round(float(row.TYPICAL_CREDITS or 0.0), 2),
+                "share": None if share != share or share is None else round(float(share), 3),
+            }
+        )
+    return found
+
+
+def outlook_lines(outlook) -> list[str]:
+    """Markdown lines: each account's month-end forecast, then every budget on track to be
+    exceeded."""
+    if outlook.empty:
+        return []
+    lines = []
+    for row in outlook[outlook["SCOPE"] == "account"].itertuples():
+        lines.append(
+            f"- **{md_cell(row.SCOPE_KEY)}**: {row.MONTH_TO_DATE_CREDITS:,.0f} credits so far, "
+            f"month-end forecast {row.FORECAST_CREDITS:,.0f} "
+            f"({row.FORECAST_LOW_CREDITS:,.0f}-{row.FORECAST_HIGH_CREDITS:,.0f}), "
+            f"{money(row.FORECAST_COST, md_cell(row.CURRENCY))}"
+        )
+    over = outlook[outlook["BUDGET_STATUS"].isin(["exceeded", "on_track_to_exceed"])]
+    if not over.empty:
+        lines.append("")
+        lines.append("**On track to exceed the budget**")
+        lines += [
+            f"- {md_cell(row.SCOPE_KEY)}: forecast {row.FORECAST_CREDITS:,.0f} credits against a "
+            f"budget of {row.BUDGET_CREDITS:,.0f} ({row.BUDGET_STATUS.replace('_', ' ')})"
+            for row in over.itertuples()
+        ]
+    return lines
+
+
+def _record(row, contributors: list[dict]) -> dict:
     return {
         "id": row["ANOMALY_ID"],
         "key": row[WAREHOUSE_KEY],
@@ -107,4 +168,5 @@ def _record(row) -> dict:
         "score": round(float(row["ANOMALY_SCORE"]), 4),
         "excess_cost": round(float(row["EXCESS_COST"]), 2),
         "currency": row["CURRENCY"],
+        "contributors": contributors,
     }

@@ -36,3 +36,8 @@ def warehouse_key(account: str, warehouse_id: int) -> str:
     rename; the readable names travel as columns and metadata.
     """
     return f"{safe_name(account)}/{int(warehouse_id)}"
+
+
+def warehouse_id_of(key: str) -> int:
+    """The WAREHOUSE_ID a key built by `warehouse_key` carries."""
+    return int(key.rsplit("/", 1)[1])

@@ -10,7 +10,13 @@ from snowpatrol_assets.sensors import RANGE_END, RANGE_START, warehouses_to_add
 
 DAYS = [(date(2026, 3, 1) + timedelta(days=i)).isoformat() for i in range(35)]
 INGEST = ["warehouse_metering", "warehouse_daily_usage", "warehouse_usage_features"]
-SCORING = ["warehouse_anomaly_scores", "usage_anomalies", "anomaly_report"]
+SCORING = [
+    "warehouse_anomaly_scores",
+    "usage_anomalies",
+    "anomaly_contributors",
+    "month_end_outlook",
+    "anomaly_report",
+]
 
 
 def run(instance, names, resources, tags=None, config=None, raise_on_error=True):

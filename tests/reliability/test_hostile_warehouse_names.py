@@ -1,6 +1,8 @@
 """Keys that data cannot break: hostile warehouse names next to ordinary ones, on DuckDB and
 on fakesnow (whose Snowflake dialect reads `\\` in string literals as Snowflake does)."""
 
+from datetime import timedelta
+
 import pytest
 from dagster import DagsterInstance
 
@@ -8,10 +10,11 @@ from mlops_common.safe_names import check_partition_key, safe_name
 from mlops_common.wandb_store import artifact_name
 from snowpatrol_assets.resources import build_resources
 from snowpatrol_assets.simulation import WarehouseProfile, simulate_metering
+from snowpatrol_assets.simulation.query_history import simulate_query_history
 from snowpatrol_assets.sources import UsageSource
 from snowpatrol_assets.usage.columns import warehouse_key
 from tests.local_tables import local_rows
-from tests.reliability.snowpatrol_graph import build_graph, run
+from tests.reliability.snowpatrol_graph import SCORING, build_graph, run
 
 HOSTILE_NAMES = [
     "X\\' ) OR 1=1 --",
@@ -38,6 +41,10 @@ class HostileAccount(UsageSource):
 
     def fetch_metering(self, start, end):
         return simulate_metering(start.date(), end.date(), warehouses=FLEET)
+
+    def fetch_query_attribution(self, days):
+        first, last = min(d for _, d in days), max(d for _, d in days)
+        return simulate_query_history(first, last + timedelta(days=1), FLEET, days=days)
 
 
 def test_keys_are_safe_and_distinct_whatever_the_name():
@@ -71,9 +78,7 @@ def test_hostile_names_train_score_and_report_without_touching_other_warehouses(
         [INJECTION],
     )
     assert after == before and len(after) == len(FLEET) - 1
-    later = run(
-        instance, ["warehouse_anomaly_scores", "usage_anomalies", "anomaly_report"], resources
-    )
+    later = run(instance, SCORING, resources)
     assert later.success
     scored = local_rows(
         "snowpatrol", "select distinct WAREHOUSE_NAME from snowpatrol.warehouse_anomaly_scores"
