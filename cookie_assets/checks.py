@@ -13,7 +13,8 @@ from dagster import (
 )
 from dagster._utils.warnings import PreviewWarning
 
-from cookie_assets.partitions import targets
+from cookie_assets.monitoring.drift import DriftReport, drift_rule, drift_table
+from cookie_assets.partitions import prediction_days, targets
 from cookie_assets.validation import (
     KNOWN_CATEGORIES,
     ONE_ORDER_PER_CUSTOMER,
@@ -94,4 +95,69 @@ with warnings.catch_warnings():
             "it must reach the floor min_r2. Fails on refuse (reasons and rule in its metadata); "
             "the previous champion stays in use."
         ),
+    )
+
+
+PREDICTIONS = AssetKey(["cookie", "predictions"])
+REALISED_ACCURACY = AssetKey(["cookie", "realised_accuracy"])
+FEATURE_DRIFT = "feature_drift"
+PREDICTION_DRIFT = "prediction_drift"
+REALISED_MAE_WITHIN_CV = "realised_mae_within_cv"
+
+FEATURE_DRIFT_DESCRIPTION = (
+    "Warns when the day's new customers no longer look like the training customers the "
+    "champions learnt from: each numeric attribute by a Kolmogorov–Smirnov test, each category "
+    "by a chi-square test, Benjamini–Hochberg across the attributes. Also reports the share of "
+    "customers with a category no training customer had (the models ignore it)."
+)
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", PreviewWarning)
+    prediction_drift_spec = AssetCheckSpec(
+        PREDICTION_DRIFT,
+        asset=PREDICTIONS,
+        partitions_def=prediction_days,
+        description=(
+            "Warns when the day's predictions are distributed unlike the same champions' "
+            "predictions for the training customers: a Kolmogorov–Smirnov test per target, "
+            "Benjamini–Hochberg across the targets. A drifted day's bake plan rests on customers "
+            "the models know less about."
+        ),
+    )
+    realised_mae_spec = AssetCheckSpec(
+        REALISED_MAE_WITHIN_CV,
+        asset=REALISED_ACCURACY,
+        description=(
+            "Warns when, for customers whose orders arrived after they were predicted, a "
+            "champion version's mean absolute error exceeds its cross-validated MAE by more than "
+            "the configured factor; names the targets (judged only with enough customers)."
+        ),
+    )
+
+
+def drift_check_result(
+    check_name: str,
+    report: DriftReport,
+    reference_rows: int,
+    current_rows: int,
+    metadata: dict | None = None,
+) -> AssetCheckResult:
+    """A warning naming the drifted columns, or a pass; per-column tests and the rule in its
+    metadata, with `metadata` added."""
+    drifted = report.drifted
+    return AssetCheckResult(
+        check_name=check_name,
+        passed=not drifted,
+        severity=AssetCheckSeverity.WARN,
+        description=f"drifted: {', '.join(drifted)}"
+        if drifted
+        else f"none of {len(report.tests)} columns drifted",
+        metadata={
+            "drifted": MetadataValue.json(drifted),
+            "per_column": MetadataValue.md(drift_table(report)),
+            "rule": drift_rule(report.false_discovery_rate),
+            "reference_rows": reference_rows,
+            "current_rows": current_rows,
+            **(metadata or {}),
+        },
     )

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from cookie_assets.alerts import ALERT_SOURCES
-from cookie_assets.assets import models, predictions, raw, training
+from cookie_assets.assets import models, monitoring, predictions, raw, training
 from cookie_assets.location import LOCATION
 from cookie_assets.resources import resources
 from cookie_assets.sensors import (
@@ -15,7 +15,10 @@ from cookie_assets.sensors import (
 )
 from mlops_common.alert_delivery import build_alert_delivery_sensor
 
-ASSETS = dg.load_assets_from_modules([raw, training, models, predictions])
+ASSETS = [
+    *dg.load_assets_from_modules([raw, training, models, predictions, monitoring]),
+    *dg.load_asset_checks_from_modules([monitoring]),
+]
 
 
 def build_defs() -> dg.Definitions:

@@ -5,16 +5,27 @@ import dagster as dg
 from cookie_assets.assets.models import CANDIDATE_MODELS, champion_name
 from cookie_assets.assets.predictions import BAKE_PLAN, PREDICTIONS
 from cookie_assets.assets.training import TRAINING_DATA
-from cookie_assets.checks import CHAMPION_MODEL, NEW_CUSTOMERS, ORDERS, TRIAL_CUSTOMERS
+from cookie_assets.checks import (
+    CHAMPION_MODEL,
+    NEW_CUSTOMERS,
+    ORDERS,
+    REALISED_ACCURACY,
+    TRIAL_CUSTOMERS,
+)
 from cookie_assets.contract import CUSTOMERS_FOLDER, NEW_CUSTOMERS_FOLDER, ORDERS_FOLDER, TARGETS
 from cookie_assets.partitions import cohorts, prediction_days
 from cookie_assets.sensors import landing_days
 from mlops_common.run_logging import QUIET_CONSOLE
 
+FIGURES = ("r2", "r2_std", "holdout_r2")
+
 
 def materialize_local_demo(instance: dg.DagsterInstance) -> list[str]:
-    """Loads every landed cohort, trains and picks champions, predicts the latest new-customer
-    day and its bake plan. Returns summary lines for the person running the demo."""
+    """Replays the landing zone in the order the sensors would meet it: the cohorts before the
+    first new-customers day are loaded and trained on and champions picked; every new-customers
+    day is predicted with its bake plan; then later cohorts arrive (orders of customers predicted
+    earlier) and the realised accuracy is measured. Returns summary lines for the person
+    running the demo."""
     from cookie_assets.definitions import ASSETS
     from cookie_assets.resources import resources as build_resources
 
@@ -25,6 +36,10 @@ def materialize_local_demo(instance: dg.DagsterInstance) -> list[str]:
         landing_days(landing, CUSTOMERS_FOLDER, "_customers.csv")
         & landing_days(landing, ORDERS_FOLDER, "_orders.csv")
     )
+    calendar = set(prediction_days.get_partition_keys())
+    new_days = sorted(landing_days(landing, NEW_CUSTOMERS_FOLDER, "_customers.csv") & calendar)
+    history = [day for day in cohort_days if day < new_days[0]]
+    later = [day for day in cohort_days if day >= new_days[0]]
     known = set(instance.get_dynamic_partitions(cohorts.name))
     instance.add_dynamic_partitions(cohorts.name, [d for d in cohort_days if d not in known])
 
@@ -38,27 +53,44 @@ def materialize_local_demo(instance: dg.DagsterInstance) -> list[str]:
             run_config=dg.RunConfig(loggers=QUIET_CONSOLE),
         )
 
-    for day in cohort_days:
+    for day in history:
         run([TRIAL_CUSTOMERS, ORDERS], day)
     run([TRAINING_DATA])
     for target in TARGETS:
         run([CANDIDATE_MODELS, CHAMPION_MODEL], target)
-    days = set(prediction_days.get_partition_keys())
-    latest = max(landing_days(landing, NEW_CUSTOMERS_FOLDER, "_customers.csv") & days)
-    run([NEW_CUSTOMERS, PREDICTIONS, BAKE_PLAN], latest)
+    for day in new_days:
+        run([NEW_CUSTOMERS, PREDICTIONS, BAKE_PLAN], day)
+    for day in later:
+        run([TRIAL_CUSTOMERS, ORDERS], day)
+    if later:
+        run([REALISED_ACCURACY])
 
     store = resources["model_store"]
-    lines = [f"cookie: {len(cohort_days)} cohorts loaded ({cohort_days[0]} … {cohort_days[-1]})"]
+    lines = [f"cookie: {len(history)} cohorts loaded ({history[0]} … {history[-1]})"]
     for target in TARGETS:
         champion = store.load_latest(champion_name(target))
+        figures = {k: champion.metadata.get(k, float("nan")) for k in FIGURES}
         lines.append(
             f"cookie: champion for {target}: {champion.metadata.get('family')} "
-            f"{champion.version}, holdout R² {champion.metadata.get('r2', float('nan')):.3f}"
+            f"{champion.version}, CV R² {figures['r2']:.3f} ± {figures['r2_std']:.3f} "
+            f"(holdout {figures['holdout_r2']:.3f})"
         )
-    plan = instance.get_latest_materialization_event(BAKE_PLAN).asset_materialization
-    total = plan.metadata["total_boxes"].value
+    if later:
+        realised = latest_metadata(instance, REALISED_ACCURACY)
+        lines.append(
+            f"cookie: later cohorts {', '.join(later)} brought orders of "
+            f"{realised['customers'].value} predicted customers; realised MAE up to "
+            f"{realised['largest_mae_ratio'].value:.2f}× the CV MAE "
+            "(UI: asset cookie/realised_accuracy)"
+        )
+    plan = latest_metadata(instance, BAKE_PLAN)
     lines.append(
-        f"cookie: bake plan for {latest}: {total:.0f} boxes expected "
+        f"cookie: bake plan for {new_days[-1]}: {plan['total_boxes'].value:.0f} boxes expected, "
+        f"{plan['total_boxes_low'].value:.0f}–{plan['total_boxes_high'].value:.0f} likely "
         "(UI: asset cookie/bake_plan, metadata 'plan')"
     )
     return lines
+
+
+def latest_metadata(instance: dg.DagsterInstance, asset: dg.AssetKey) -> dict:
+    return instance.get_latest_materialization_event(asset).asset_materialization.metadata

@@ -106,8 +106,24 @@ def write_new_customers(root: Path, day: str, n: int = DEMO_NEW_CUSTOMERS) -> li
     return [name] if _write_new(root / name, customers) else []
 
 
+def write_returning_cohort(root: Path, day: str) -> list[str]:
+    """Writes the cohort files of `day` for the new customers who arrived that day, now that
+    they have ordered: their predictions can be compared with their orders. Nothing when the
+    day's new-customers file is missing or the cohort's files exist."""
+    source = root / new_customers_file(day)
+    if not source.exists() or (root / orders_file(day)).exists():
+        return []
+    customers = pd.read_csv(source)
+    files = {
+        customers_file(day): customers,
+        orders_file(day): generate_orders(customers, day_seed(day) + 7),
+    }
+    return [name for name, frame in files.items() if _write_new(root / name, frame)]
+
+
 def seed_landing_folder(root: Path, today: date | None = None) -> list[str]:
-    """Fills an empty local landing folder with demo cohorts and recent new customers.
+    """Fills an empty local landing folder with demo cohorts, recent new customers, and the
+    orders of the earliest day's new customers (a later cohort file, as if their trial ended).
 
     Idempotent: files that exist are never rewritten. Returns the files created.
     """
@@ -115,8 +131,13 @@ def seed_landing_folder(root: Path, today: date | None = None) -> list[str]:
     written = []
     for offset in range(DEMO_COHORTS):
         written += write_cohort(root, (FIRST_COHORT + timedelta(days=offset)).isoformat())
-    for offset in range(1, DEMO_NEW_CUSTOMER_DAYS + 1):
-        written += write_new_customers(root, (today - timedelta(days=offset)).isoformat())
+    new_customer_days = [
+        (today - timedelta(days=offset)).isoformat()
+        for offset in range(1, DEMO_NEW_CUSTOMER_DAYS + 1)
+    ]
+    for day in new_customer_days:
+        written += write_new_customers(root, day)
+    written += write_returning_cohort(root, min(new_customer_days))
     return written
 
 

@@ -43,22 +43,21 @@ class SnowflakeRegistryModelStore(ModelStore, SnowflakeConnected):
     """Snowflake Model Registry: each saved model becomes the default version of its name."""
 
     @contextmanager
-    def writer(self, run_id: str) -> Iterator[ModelWriter]:
+    def _registry(self) -> Iterator[Any]:
         from snowflake.ml.registry import Registry
 
         with self.snowpark_session() as session:
-            registry = Registry(
+            yield Registry(
                 session=session, database_name=self.database, schema_name=self.schema_name
             )
+
+    @contextmanager
+    def writer(self, run_id: str) -> Iterator[ModelWriter]:
+        with self._registry() as registry:
             yield _RegistryWriter(registry, run_id)
 
     def load_latest(self, name: str) -> StoredModel:
-        from snowflake.ml.registry import Registry
-
-        with self.snowpark_session() as session:
-            registry = Registry(
-                session=session, database_name=self.database, schema_name=self.schema_name
-            )
+        with self._registry() as registry:
             model_name = registry_model_name(name)
             try:
                 version = registry.get_model(model_name).default
@@ -67,6 +66,17 @@ class SnowflakeRegistryModelStore(ModelStore, SnowflakeConnected):
             return StoredModel(
                 name, version.version_name, version.load(force=True), version.show_metrics()
             )
+
+    def log_metrics(self, name: str, version: str, metrics: dict[str, float]) -> None:
+        """Sets each metric on the registry's model version (shown with its other metrics)."""
+        with self._registry() as registry:
+            model_name = registry_model_name(name)
+            try:
+                model_version = registry.get_model(model_name).version(version)
+            except ValueError as error:  # snowflake-ml: unknown model or version
+                raise ModelNotFoundError(f"no version {version} of {model_name}") from error
+            for metric, value in metrics.items():
+                model_version.set_metric(metric, value)
 
     def location(self, name: str) -> str:
         return f"{self.database}.{self.schema_name}.{registry_model_name(name)}"

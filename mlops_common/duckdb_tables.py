@@ -70,12 +70,23 @@ class TransactionalDuckDBPandasTypeHandler(DuckDBPandasTypeHandler):
             )
             if not left:  # a table holding no rows takes the shape of what is written now
                 connection.execute(f"create or replace table {table} as from new_rows limit 0")
+            _add_new_columns(connection, table)
             connection.execute(f"insert into {table} by name from new_rows")
             connection.commit()
         except BaseException:
             connection.rollback()
             raise
         return stored_table_metadata(context, obj, "duckdb")
+
+
+def _add_new_columns(connection, table: str) -> None:
+    """Columns the asset now writes that the stored table lacks are added (older rows read them
+    as NULL), so a new column does not fail every later write."""
+    stored = {row[0] for row in connection.execute(f"describe {table}").fetchall()}
+    for name, kind, *_ in connection.execute("describe new_rows").fetchall():
+        if name not in stored:
+            quoted = '"' + name.replace('"', '""') + '"'
+            connection.execute(f"alter table {table} add column {quoted} {kind}")
 
 
 def transactional_duckdb_io_manager(database: str, schema: str) -> DbIOManager:

@@ -55,6 +55,12 @@ class ModelStore(ConfigurableResource):
         """Where a user finds this model (a path or URL), for asset metadata."""
         raise NotImplementedError
 
+    def log_metrics(self, name: str, version: str, metrics: dict[str, float]) -> None:
+        """Adds figures measured after training (e.g. accuracy on customers who have since
+        ordered) to a stored version, replacing earlier values of the same metrics.
+        ModelNotFoundError when that version is not stored."""
+        raise NotImplementedError
+
 
 class _LocalWriter(ModelWriter):
     def __init__(self, root: Path, run_id: str):
@@ -114,6 +120,14 @@ class LocalModelStore(ModelStore):
 
     def location(self, name: str) -> str:
         return str(Path(self.root) / folder_name(name))
+
+    def log_metrics(self, name: str, version: str, metrics: dict[str, float]) -> None:
+        """Merges the metrics into the version folder's metadata.json."""
+        record = Path(self.root) / folder_name(name) / folder_name(version) / "metadata.json"
+        if not record.exists():
+            raise ModelNotFoundError(f"no version {version!r} of {name!r} at {record.parent}")
+        metadata = json.loads(record.read_text())
+        _write_atomically(record, json.dumps({**metadata, **metrics}, indent=2, default=str))
 
 
 MAX_NAME_LENGTH = 200

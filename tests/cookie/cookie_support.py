@@ -15,6 +15,8 @@ from cookie_assets.generator import (
 )
 from mlops_common.environment import local_data_dir
 
+STAND_IN_FAMILY = "stand_in"
+
 SMALL_COHORT = 80
 FAST_MODELS = RunConfig(ops={"cookie__candidate_models": {"config": {"n_estimators": 25}}})
 
@@ -39,6 +41,14 @@ def seed_small_landing(root: Path) -> None:
         write_cohort(root, day, SMALL_COHORT)
     for day in recent_days():
         write_new_customers(root, day, 40)
+
+
+def stored_table(name: str) -> pd.DataFrame:
+    """A cookie table as stored locally (DuckDB)."""
+    import duckdb
+
+    with duckdb.connect(str(local_data_dir() / "cookie_tables.duckdb"), read_only=True) as con:
+        return con.execute(f"select * from cookie.{name}").df()
 
 
 def write_csv(root: Path, name: str, frame: pd.DataFrame) -> Path:
@@ -73,3 +83,33 @@ def run_assets(
 def check_evaluations(result, asset: AssetKey) -> dict:
     """Check name → evaluation of one run."""
     return {e.check_name: e for e in result.get_asset_check_evaluations() if e.asset_key == asset}
+
+
+class SweetToothModel:
+    """A stand-in champion for fast tests: `boxes_per_sweetness` boxes per point of
+    sweetness_like, predicted like a fitted pipeline (a frame of customer id and PREDICTION)."""
+
+    def __init__(self, boxes_per_sweetness: float):
+        self.boxes_per_sweetness = boxes_per_sweetness
+
+    def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
+        from cookie_assets.modeling.candidates import PREDICTION
+
+        sweetness = frame["sweetness_like"].to_numpy(float)
+        return pd.DataFrame(
+            {
+                "customer_id": frame["customer_id"].to_numpy(),
+                PREDICTION: self.boxes_per_sweetness * sweetness,
+            }
+        )
+
+
+def store_stand_in_champions(boxes_per_sweetness: dict[str, float], cv_mae: float) -> None:
+    """Stores a SweetToothModel as the champion of each target, with `cv_mae` as its CV MAE."""
+    from cookie_assets.assets.models import champion_name
+    from cookie_assets.registry import model_store
+
+    with model_store().writer("stand-in") as writer:
+        for target, boxes in boxes_per_sweetness.items():
+            metadata = {"target": target, "family": STAND_IN_FAMILY, "mae": cv_mae}
+            writer.save(champion_name(target), SweetToothModel(boxes), metadata)

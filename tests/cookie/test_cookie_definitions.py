@@ -25,6 +25,7 @@ def test_graph_has_the_expected_assets_checks_and_sensors():
             "new_customers",
             "predictions",
             "bake_plan",
+            "realised_accuracy",
         ]
     }
     customers = graph.get(AssetKey(["cookie", "trial_customers"]))
@@ -36,6 +37,11 @@ def test_graph_has_the_expected_assets_checks_and_sensors():
     assert ("champion_model", "champion_gate") in checks
     assert ("orders", "one_order_per_customer") in checks
     assert ("trial_customers", "known_categories") in checks
+    assert {
+        ("new_customers", "feature_drift"),
+        ("predictions", "prediction_drift"),
+        ("realised_accuracy", "realised_mae_within_cv"),
+    } <= checks
     sensors = {s.name for s in defs.sensors}
     assert {"cookie_landing_sensor", "cookie_retrain_sensor", "cookie_alert_delivery"} <= sensors
     assert graph.get(AssetKey(["cookie", "bake_plan"])).freshness_policy is not None

@@ -1,7 +1,7 @@
 """The data generator: reproducible, within the contract, and with the original's behaviour."""
 
 import pandas as pd
-from cookie_support import landing_root
+from cookie_support import landing_root, recent_days
 
 from cookie_assets.contract import (
     BOX_COLUMNS,
@@ -10,7 +10,10 @@ from cookie_assets.contract import (
     NUMERIC_RANGES,
     ORDER_COLUMNS,
     TARGETS,
+    customers_file,
     from_ascii,
+    new_customers_file,
+    orders_file,
     to_ascii,
 )
 from cookie_assets.generator import (
@@ -74,6 +77,18 @@ def test_seeding_is_idempotent_and_never_overwrites(local_dagster_home):
     assert seed_landing_folder(root) == []
     assert edited.read_text() == "customer_id\nkept-by-hand\n"
     assert len(pd.read_csv(root / written[1])) == 300
+
+
+def test_the_earliest_new_customers_order_later_in_a_cohort_of_their_own(local_dagster_home):
+    root = landing_root()
+    seed_landing_folder(root)
+    day = recent_days()[-1]
+    new = pd.read_csv(root / new_customers_file(day))
+    customers = pd.read_csv(root / customers_file(day))
+    orders = pd.read_csv(root / orders_file(day))
+    pd.testing.assert_frame_equal(customers, new)
+    assert list(orders["customer_id"]) == list(new["customer_id"])
+    assert not (root / customers_file(recent_days()[0])).exists()  # the others have not yet
 
 
 def test_generator_adds_a_cohort_per_day(tmp_path, capsys):

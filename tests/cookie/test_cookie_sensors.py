@@ -1,6 +1,6 @@
 """Sensors on the local landing folder: cohort discovery, new customers, retraining."""
 
-from cookie_support import landing_root, run_assets, write_csv
+from cookie_support import landing_root, recent_days, run_assets, write_csv
 from dagster import (
     AssetMaterialization,
     DagsterInstance,
@@ -53,7 +53,7 @@ def test_a_cohort_becomes_a_partition_once_both_files_have_landed():
     assert [r.partition_key for r in result.run_requests] == ["2024-02-02"]
 
 
-def test_seeded_demo_folder_yields_the_demo_cohorts():
+def test_seeded_demo_folder_yields_the_demo_cohorts_and_a_later_one():
     instance = DagsterInstance.ephemeral()
     seeded = LocalLandingZone(root=str(landing_root()))  # seeds on first use
     result = cookie_landing_sensor(
@@ -64,6 +64,7 @@ def test_seeded_demo_folder_yields_the_demo_cohorts():
         "2024-01-02",
         "2024-01-03",
         "2024-01-04",
+        recent_days()[-1],  # the orders of that day's new customers
     ]
 
 

@@ -105,6 +105,12 @@ class FakeRegistry:
             def default(self, version):
                 entry.default = version
 
+            def version(self, version_name):
+                if version_name not in entry.versions:
+                    raise ValueError(f"Unable to find version {version_name}")
+                metrics = entry.versions[version_name][1]
+                return types.SimpleNamespace(set_metric=metrics.__setitem__)
+
         return Model()
 
 
@@ -134,3 +140,23 @@ def test_registry_store_logs_ascii_names_and_sets_the_default_version(session, m
     assert (
         store.location("champion/Läckerli_boxes") == "MLOPS.COOKIE.COOKIE_CHAMPION_LAECKERLI_BOXES"
     )
+
+
+def test_registry_store_logs_realised_metrics_on_the_named_version(session, monkeypatch):
+    FakeRegistry.models = {}
+    monkeypatch.setitem(
+        sys.modules, "snowflake.ml.registry", types.SimpleNamespace(Registry=FakeRegistry)
+    )
+    store = SnowflakeRegistryModelStore(**CONNECTION)
+    with store.writer("run-1") as writer:
+        first = writer.save("champion/Läckerli_boxes", "model-1", {"mae": 1.0})
+    with store.writer("run-2") as writer:
+        second = writer.save("champion/Läckerli_boxes", "model-2", {"mae": 2.0})
+    store.log_metrics("champion/Läckerli_boxes", first, {"realised_mae": 1.5})
+    versions = FakeRegistry.models["COOKIE_CHAMPION_LAECKERLI_BOXES"].versions
+    assert versions[first] == ("model-1", {"mae": 1.0, "realised_mae": 1.5})
+    assert versions[second] == ("model-2", {"mae": 2.0})
+    with pytest.raises(ModelNotFoundError):
+        store.log_metrics("champion/Läckerli_boxes", "RUN_UNKNOWN", {"realised_mae": 1.0})
+    with pytest.raises(ModelNotFoundError):
+        store.log_metrics("champion/Mandelbärli_boxes", first, {"realised_mae": 1.0})
