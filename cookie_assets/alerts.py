@@ -6,8 +6,13 @@ from dagster import AssetCheckKey
 from cookie_assets.checks import (
     CHAMPION_GATE,
     CHAMPION_MODEL,
+    FEATURE_DRIFT,
     NEW_CUSTOMERS,
     ORDERS,
+    PREDICTION_DRIFT,
+    PREDICTIONS,
+    REALISED_ACCURACY,
+    REALISED_MAE_WITHIN_CV,
     TRIAL_CUSTOMERS,
 )
 from cookie_assets.location import LOCATION
@@ -30,6 +35,14 @@ ALERT_SOURCES: list[AlertSource] = [
     failed_check_alerts(
         [AssetCheckKey(CHAMPION_MODEL, CHAMPION_GATE)],
         lambda subject: "cookie: a new champion was refused",
+    ),
+    failed_check_alerts(
+        [
+            AssetCheckKey(NEW_CUSTOMERS, FEATURE_DRIFT),
+            AssetCheckKey(PREDICTIONS, PREDICTION_DRIFT),
+            AssetCheckKey(REALISED_ACCURACY, REALISED_MAE_WITHIN_CV),
+        ],
+        lambda subject: f"cookie: {subject} no longer looks like what the models learnt",
     ),
     failed_run_alerts(LOCATION),
 ]

@@ -4,11 +4,10 @@ from dagster import (
     AssetSelection,
     AutomationConditionSensorDefinition,
     DefaultSensorStatus,
-    EventLogEntry,
     RunRequest,
     SensorEvaluationContext,
     SensorResult,
-    asset_sensor,
+    SkipReason,
     define_asset_job,
     sensor,
 )
@@ -74,15 +73,28 @@ def cookie_new_customers_sensor(
     )
 
 
-@asset_sensor(
-    asset_key=ORDERS,
+@sensor(
     name="cookie_retrain_sensor",
     job=retrain_job,
-    description="Retrains when a cohort's orders arrive (several cohorts at once: one retrain).",
+    description="Rebuilds the training data when orders arrived after it was last built (several "
+    "cohorts at once: one retrain). Decided from what is stored, so a fresh sensor does not "
+    "retrain what `make run` just trained.",
+    minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
 )
-def cookie_retrain_sensor(context: SensorEvaluationContext, asset_event: EventLogEntry):
-    return RunRequest(run_key=f"orders-{asset_event.run_id}")
+def cookie_retrain_sensor(context: SensorEvaluationContext):
+    orders = _latest_storage_id(context.instance, ORDERS)
+    if orders is None:
+        return SkipReason("No orders loaded yet")
+    trained = _latest_storage_id(context.instance, TRAINING_DATA)
+    if trained is not None and trained > orders:
+        return SkipReason("The training data already includes the latest orders")
+    return RunRequest(run_key=f"orders-{orders}")
+
+
+def _latest_storage_id(instance, key) -> int | None:
+    records = instance.fetch_materializations(key, limit=1).records
+    return records[0].storage_id if records else None
 
 
 cookie_automation_sensor = AutomationConditionSensorDefinition(
