@@ -10,8 +10,8 @@ from dagster import (
     AssetKey,
     MetadataValue,
     PartitionsDefinition,
+    PreviewWarning,
 )
-from dagster._utils.warnings import PreviewWarning
 
 from cookie_assets.monitoring.drift import DriftReport, drift_rule, drift_table
 from cookie_assets.partitions import prediction_days, targets

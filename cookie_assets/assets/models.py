@@ -122,7 +122,7 @@ def candidate_models(
         for family in FAMILIES
     }
     rows = []
-    with compute.workspace() as workspace, model_store.writer(context.run_id) as writer:
+    with compute.workspace() as workspace, model_store.writer(context.run.run_id) as writer:
         train_set = workspace.to_dataset(train[training_columns(target)])
         test_set = workspace.to_dataset(test[prediction_columns()])
         for family in FAMILIES:
@@ -206,7 +206,7 @@ def champion_model(
                 f"candidate {gate.challenger} for {target} changed since it was scored "
                 f"({stored.version} != {expected}); rematerialise candidate_models"
             )
-        with model_store.writer(context.run_id) as writer:
+        with model_store.writer(context.run.run_id) as writer:
             version = writer.save(
                 champion_name(target),
                 stored.model,

@@ -14,10 +14,10 @@ from dagster import (
     Config,
     MetadataValue,
     Output,
+    PreviewWarning,
     asset,
     asset_check,
 )
-from dagster._utils.warnings import PreviewWarning
 from pydantic import Field
 
 from cookie_assets.assets.models import champion_name

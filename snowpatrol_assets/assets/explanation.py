@@ -57,24 +57,29 @@ def anomaly_contributors(
         recent, references, history, warehouse_daily_usage, TOP_CONTRIBUTORS
     )
     ids = recent.set_index([WAREHOUSE_KEY, USAGE_DATE])["ANOMALY_ID"].to_dict()
-    frames = []
+    frames, remainders = [], []
     for (key, day), explanation in explanations.items():
-        rows = explanation.contributors.assign(
-            ANOMALY_ID=ids[(key, day)], WAREHOUSE_KEY=key, USAGE_DATE=day
+        anomaly = {"ANOMALY_ID": ids[(key, day)], "WAREHOUSE_KEY": key, "USAGE_DATE": day}
+        frames.append(explanation.contributors.assign(**anomaly))
+        typical = explanation.typical_unattributed or 0.0
+        delta = explanation.unattributed - typical
+        remainders.append(
+            {
+                **anomaly,
+                "DIMENSION": "unattributed",
+                "CONTRIBUTOR": "idle time and very short queries",
+                "SAMPLE_TEXT": "",
+                "CREDITS": explanation.unattributed,
+                "TYPICAL_CREDITS": typical,
+                "DELTA_CREDITS": delta,
+                "SHARE_OF_EXCESS": delta / explanation.excess if explanation.excess else 0.0,
+                "CHANGE": "",
+            }
         )
-        remainder = {
-            "ANOMALY_ID": ids[(key, day)],
-            "WAREHOUSE_KEY": key,
-            "USAGE_DATE": day,
-            "DIMENSION": "unattributed",
-            "CONTRIBUTOR": "idle time and very short queries",
-            "CREDITS": explanation.unattributed,
-            "TYPICAL_CREDITS": explanation.typical_unattributed,
-        }
-        frames += [rows, pd.DataFrame([remainder])]
     columns = ["ANOMALY_ID", "WAREHOUSE_KEY", "USAGE_DATE", *CONTRIBUTOR_COLUMNS]
+    frames = [f for f in frames if not f.empty] + [pd.DataFrame(remainders, columns=columns)]
     table = (
-        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+        pd.concat(frames, ignore_index=True)[columns] if remainders else _no_contributors(columns)
     )
     return Output(
         table,

@@ -95,7 +95,7 @@ def warehouse_anomaly_models(
     keys = set(context.partition_keys)
     rows, rates = [], {}
     trained_at = datetime.now(UTC).isoformat(timespec="seconds")
-    with model_store.writer(context.run_id) as writer:
+    with model_store.writer(context.run.run_id) as writer:
         for key, account, name, credits in warehouse_series(warehouse_daily_usage, keys):
             model = fit_detector(credits, method)
             rates[key] = float(score_usage(model, credits)["is_anomaly"].mean())
