@@ -64,6 +64,9 @@ def materialize_local_demo(instance: dg.DagsterInstance) -> list[str]:
         run([TRIAL_CUSTOMERS, ORDERS], day)
     if later:
         run([REALISED_ACCURACY])
+        run([TRAINING_DATA])  # what the retraining sensor does with the later orders
+        for target in TARGETS:
+            run([CANDIDATE_MODELS, CHAMPION_MODEL], target)
 
     store = resources["model_store"]
     lines = [f"cookie: {len(history)} cohorts loaded ({history[0]} … {history[-1]})"]

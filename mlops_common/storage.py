@@ -33,9 +33,14 @@ def table_io_manager(schema: str) -> ConfigurableIOManagerFactory:
         from mlops_common.snowflake_tables import SnowflakeTablesIOManager
 
         return SnowflakeTablesIOManager(schema=schema.upper(), **snowflake_connection_fields())
+    return LocalTableIOManager(database=local_table_database(schema), schema=schema)
+
+
+def local_table_database(schema: str) -> str:
+    """The DuckDB file a location's tables are stored in locally."""
     database = local_data_dir() / f"{schema}_tables.duckdb"
     database.parent.mkdir(parents=True, exist_ok=True)
-    return LocalTableIOManager(database=str(database), schema=schema)
+    return str(database)
 
 
 class LocalTableIOManager(ConfigurableIOManagerFactory):

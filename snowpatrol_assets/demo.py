@@ -11,7 +11,7 @@ from snowpatrol_assets.detection.methods import DEFAULT_METHOD
 from snowpatrol_assets.partitions import usage_days, warehouses
 from snowpatrol_assets.resources import build_resources
 from snowpatrol_assets.sensors import RANGE_END, RANGE_START, warehouses_to_add
-from snowpatrol_assets.simulation import injected_anomalies
+from snowpatrol_assets.simulation import configured_fleet, injected_anomalies
 from snowpatrol_assets.usage.columns import warehouse_key
 
 INGEST = [
@@ -72,7 +72,9 @@ def _metadata(instance: DagsterInstance, asset: str) -> dict:
 def _injected_labels(first_day: str, last_day: str) -> dict[tuple[str, str], str]:
     """What the simulated account injected, keyed by (warehouse key, day)."""
     labels = injected_anomalies(
-        date.fromisoformat(first_day), date.fromisoformat(last_day) + timedelta(days=1)
+        date.fromisoformat(first_day),
+        date.fromisoformat(last_day) + timedelta(days=1),
+        configured_fleet(),
     )
     return {
         (warehouse_key(row.ACCOUNT_NAME, row.WAREHOUSE_ID), f"{row.USAGE_DATE:%Y-%m-%d}"): (

@@ -8,10 +8,15 @@ from mlops_common.alerting import alert_sink
 from mlops_common.environment import is_production, local_data_dir
 from mlops_common.model_store import local_model_store
 from mlops_common.report_store import LocalReportStore, S3ReportStore
-from mlops_common.storage import snowflake_connection_fields, table_io_manager
+from mlops_common.storage import (
+    local_table_database,
+    snowflake_connection_fields,
+    table_io_manager,
+)
 from snowpatrol_assets.feedback import LocalAnomalyFeedback, SnowflakeAnomalyFeedback
 from snowpatrol_assets.pricing import CreditPrice
 from snowpatrol_assets.sources import SimulatedAccountSource
+from snowpatrol_assets.usage_tables import LocalUsageTables, SnowflakeUsageTables
 
 LOCATION = "snowpatrol"
 
@@ -34,6 +39,9 @@ def build_resources() -> dict:
                 database=str(local_data_dir() / "snowpatrol_feedback.duckdb")
             ),
             "report_store": LocalReportStore(folder=str(local_data_dir() / "reports" / LOCATION)),
+            "usage_tables": LocalUsageTables(
+                database=local_table_database(LOCATION), schema_name=LOCATION
+            ),
         }
     from dagster_snowflake import SnowflakeResource
 
@@ -51,6 +59,11 @@ def build_resources() -> dict:
         "credit_price": OrganizationCreditPrice(snowflake=snowflake, **price),
         "anomaly_feedback": SnowflakeAnomalyFeedback(
             snowflake=snowflake, schema_name=LOCATION.upper()
+        ),
+        "usage_tables": SnowflakeUsageTables(
+            snowflake=snowflake,
+            database=EnvVar("SNOWFLAKE_DATABASE"),
+            schema_name=LOCATION.upper(),
         ),
         "report_store": S3ReportStore(
             bucket=EnvVar("SNOWPATROL_REPORT_BUCKET"),

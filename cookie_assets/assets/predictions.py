@@ -9,6 +9,7 @@ from dagster import (
     AssetExecutionContext,
     AssetIn,
     AssetKey,
+    AssetSelection,
     AutomationCondition,
     Failure,
     FreshnessPolicy,
@@ -108,7 +109,12 @@ def _champion(model_store: ModelStore, target: str) -> StoredModel:
     ins={"new_customers": AssetIn(NEW_CUSTOMERS), "training_data": AssetIn(TRAINING_DATA)},
     deps=[AssetDep(CHAMPION_MODEL, partition_mapping=AllPartitionMapping())],
     check_specs=[prediction_drift_spec],
-    automation_condition=AutomationCondition.eager(),
+    # A day is predicted once, when its new customers land, by the champion of that day: a later
+    # champion or training set does not rewrite past predictions (realised accuracy compares
+    # them with the orders that follow).
+    automation_condition=AutomationCondition.eager().ignore(
+        AssetSelection.assets(CHAMPION_MODEL, TRAINING_DATA)
+    ),
     freshness_policy=DAILY_FRESHNESS,
 )
 def predictions(

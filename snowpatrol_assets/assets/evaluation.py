@@ -2,6 +2,7 @@
 
 from dagster import (
     AssetCheckResult,
+    AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
@@ -30,8 +31,9 @@ WEEKLY = "0 5 * * 1"
             asset=EVALUATION_KEY,
             blocking=True,
             description="The champion detector meets the quality targets on the labels "
-            "(precision, event recall, false alerts per 1,000 ordinary days); a challenger "
-            "replaces it only when it also meets them and ranks higher.",
+            "(precision, event recall, false alerts per 1,000 ordinary days): a warning when it "
+            "misses them, an error that stops model training when its precision is below 0.5. "
+            "A challenger replaces it only when it meets the targets and ranks higher.",
         )
     ],
     automation_condition=AutomationCondition.on_cron(WEEKLY),
@@ -100,6 +102,7 @@ def detector_evaluation(
     yield AssetCheckResult(
         check_name=CHAMPION_GATE,
         passed=election.trusted,
+        severity=AssetCheckSeverity.ERROR if election.unusable else AssetCheckSeverity.WARN,
         metadata={
             "champion": election.champion,
             "decision": election.decision,

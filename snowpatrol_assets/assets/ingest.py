@@ -28,9 +28,11 @@ from snowpatrol_assets.usage.columns import (
     ACCOUNT,
     CREDITS,
     START_TIME,
+    USAGE_DATE,
     WAREHOUSE_ID,
     WAREHOUSE_KEY,
 )
+from snowpatrol_assets.usage_tables import UsageTables
 
 GROUP = "snowpatrol_ingest"
 
@@ -100,25 +102,24 @@ def warehouse_metering(
 
 
 @asset(
+    deps=[warehouse_metering],
     check_specs=usage_check_specs("warehouse_daily_usage"),
     automation_condition=AutomationCondition.eager(),
     group_name=GROUP,
     kinds=table_kinds(),
 )
-def warehouse_daily_usage(context: AssetExecutionContext, warehouse_metering):
+def warehouse_daily_usage(context: AssetExecutionContext, usage_tables: UsageTables):
     """Credits per warehouse per day: every warehouse on every day since it first ran (idle
     days are zero), with the 30-day moving average and standard deviation of credits, and each
     warehouse's status: active (modelled and scored), too_short (under two weeks of history)
-    or dropped (silent for 30 days)."""
-    import pandas as pd
-
+    or dropped (silent for 30 days). Built by the database from the stored hourly rows (DuckDB
+    locally, Snowflake in production): the hourly rows never leave it."""
     from snowpatrol_assets.check_results import usage_check_results
     from snowpatrol_assets.usage.features import classify_warehouses, with_status
-    from snowpatrol_assets.usage.matrix import daily_usage_matrix
 
-    days = warehouse_metering[START_TIME].dt.normalize()
-    last_day = days.max() if not days.empty else pd.Timestamp.now().normalize()
-    matrix = daily_usage_matrix(warehouse_metering, last_day)
+    matrix = usage_tables.daily_matrix()
+    days = usage_tables.metered_days()
+    last_day = matrix[USAGE_DATE].max() if not matrix.empty else None
     status = classify_warehouses(matrix)
     for key, last_used in status.dropped.items():
         context.log.warning(f"Warehouse {key!r} looks dropped: no usage since {last_used}")
@@ -128,7 +129,7 @@ def warehouse_daily_usage(context: AssetExecutionContext, warehouse_metering):
             "rows": len(matrix),
             "warehouses": int(matrix[WAREHOUSE_KEY].nunique()),
             "first_day": str(days.min().date()) if not days.empty else "none",
-            "last_day": str(last_day.date()),
+            "last_day": str(last_day.date()) if last_day is not None else "none",
             "active_warehouses": MetadataValue.json(status.active),
             "dropped_warehouses": MetadataValue.json(status.dropped),
             "short_history_warehouses": MetadataValue.json(status.too_short),

@@ -1,6 +1,7 @@
 """One anomaly detector per warehouse, trained for exactly the partitions a run is given."""
 
 from datetime import UTC, datetime
+from functools import partial
 
 from dagster import (
     AssetCheckResult,
@@ -88,17 +89,21 @@ def warehouse_anomaly_models(
     """
     import pandas as pd
 
-    from snowpatrol_assets.detection import fit_detector, score_usage
-    from snowpatrol_assets.usage.features import warehouse_series
+    from mlops_common.parallel import map_by_key
+    from snowpatrol_assets.usage.features import status_of, warehouse_series
 
     method = config.method or champion_method(context.instance)
-    keys = set(context.partition_keys)
+    keys = set(context.partition_keys) & set(status_of(warehouse_daily_usage).active)
     rows, rates = [], {}
     trained_at = datetime.now(UTC).isoformat(timespec="seconds")
+    series = list(warehouse_series(warehouse_daily_usage, keys))
+    fitted = map_by_key(
+        partial(fit_with_training_rate, method=method),
+        [(key, credits) for key, _, _, credits in series],
+    )
     with model_store.writer(context.run.run_id) as writer:
-        for key, account, name, credits in warehouse_series(warehouse_daily_usage, keys):
-            model = fit_detector(credits, method)
-            rates[key] = float(score_usage(model, credits)["is_anomaly"].mean())
+        for (key, account, name, _), (model, rate) in zip(series, fitted, strict=True):
+            rates[key] = rate
             metadata = {
                 "warehouse_key": key,
                 "account": account,
@@ -116,10 +121,18 @@ def warehouse_anomaly_models(
                 {**metadata, "model_version": version, "model_location": location},
                 partition_key=key,
             )
-    for key in sorted(keys - set(rates)):
-        context.log.warning(f"Warehouse {key!r} has no usage history to train on; skipped")
+    for key in sorted(set(context.partition_keys) - keys):
+        context.log.warning(f"Warehouse {key!r} is not active (too little history, or dropped)")
     yield Output(pd.DataFrame(rows, columns=MODEL_COLUMNS))
     yield _anomaly_rate_result(rates)
+
+
+def fit_with_training_rate(credits, method: str):
+    """A warehouse's fitted detector and the share of its own training days it flags."""
+    from snowpatrol_assets.detection import fit_detector, score_usage
+
+    model = fit_detector(credits, method)
+    return model, float(score_usage(model, credits)["is_anomaly"].mean())
 
 
 def champion_method(instance) -> str:

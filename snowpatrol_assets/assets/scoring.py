@@ -1,5 +1,7 @@
 """Daily scores of every modelled warehouse, and the table of anomalous days that matter."""
 
+from functools import partial
+
 from dagster import AssetExecutionContext, AutomationCondition, Config, Failure, Output, asset
 from pydantic import Field
 
@@ -58,7 +60,7 @@ def warehouse_anomaly_scores(
     """
     import pandas as pd
 
-    from snowpatrol_assets.detection import score_usage
+    from mlops_common.parallel import map_by_key
     from snowpatrol_assets.usage.features import status_of, warehouse_series
 
     versions = dict(
@@ -71,24 +73,28 @@ def warehouse_anomaly_scores(
     active = set(status_of(warehouse_daily_usage).active)
     for key in sorted(active - set(versions)):
         context.log.warning(f"Warehouse {key!r} has no model yet; train it to score it")
-    frames = []
+    loaded = []
     for key, account, name, credits in warehouse_series(
         warehouse_daily_usage, active & set(versions)
     ):
         try:
-            stored = model_store.load_latest(key)
+            loaded.append((key, account, name, credits, model_store.load_latest(key)))
         except ModelNotFoundError as error:
             raise Failure(
                 f"Warehouse {key!r} has a model in warehouse_anomaly_models, but the model store "
                 f"has none at {model_store.location(key)} ({error}). Restore the store, or "
                 "retrain the warehouse (backfill its warehouse_anomaly_models partition)."
             ) from error
-        days = score_usage(
-            stored.model,
-            credits,
-            min_excess_credits=config.min_excess_credits,
-            min_excess_pct=config.min_excess_pct,
-        )
+    floors = {
+        "min_excess_credits": config.min_excess_credits,
+        "min_excess_pct": config.min_excess_pct,
+    }
+    scored = map_by_key(
+        partial(scored_days_of, **floors),
+        [(key, (stored.model, credits)) for key, _, _, credits, stored in loaded],
+    )
+    frames = []
+    for (key, account, name, _, stored), days in zip(loaded, scored, strict=True):
         frame = days.rename(columns=SCORE_COLUMNS).rename_axis(USAGE_DATE).reset_index()
         frame.insert(0, ACCOUNT, account)
         frame.insert(1, WAREHOUSE, name)
@@ -107,6 +113,16 @@ def warehouse_anomaly_scores(
             "min_excess_credits": config.min_excess_credits,
             "min_excess_pct": config.min_excess_pct,
         },
+    )
+
+
+def scored_days_of(model_and_credits, min_excess_credits: float, min_excess_pct: float):
+    """One warehouse's days scored by its model (run in a worker process)."""
+    from snowpatrol_assets.detection import score_usage
+
+    model, credits = model_and_credits
+    return score_usage(
+        model, credits, min_excess_credits=min_excess_credits, min_excess_pct=min_excess_pct
     )
 
 

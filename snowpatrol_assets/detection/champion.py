@@ -4,6 +4,10 @@ from dataclasses import dataclass
 
 from snowpatrol_assets.detection.evaluation import DetectionQuality, QualityTargets
 
+MIN_PRECISION = 0.5
+"""Below this precision the champion's alerts are mostly wrong: the gate then blocks training
+(below the targets but above this, it warns and training goes on with the best method)."""
+
 MIN_F1_GAIN = 0.02
 """A challenger must rank higher than the champion by more than this (F1 of precision and
 event recall) to replace it: smaller gaps are noise in a few hundred labels."""
@@ -16,6 +20,7 @@ class Election:
     trusted: bool  # the champion meets the targets (or nothing can be measured yet)
     rule: str
     reasons: tuple[str, ...]
+    unusable: bool = False  # the champion's precision is below MIN_PRECISION: block training
 
 
 def elect_champion(
@@ -41,7 +46,9 @@ def elect_champion(
     )
     champion = best if better else incumbent
     reasons = _shortfalls(champion, quality[champion], targets)
-    return Election(champion, "promote" if better else "keep", not reasons, rule, reasons)
+    unusable = quality[champion].precision < MIN_PRECISION
+    decision = "promote" if better else "keep"
+    return Election(champion, decision, not reasons, rule, reasons, unusable)
 
 
 def _shortfalls(method: str, q: DetectionQuality, targets: QualityTargets) -> tuple[str, ...]:

@@ -1,5 +1,7 @@
 """Backtesting detection methods over a fleet of warehouses against labelled anomalies."""
 
+from functools import partial
+
 import pandas as pd
 
 from snowpatrol_assets.detection.anomalies import detect_anomalies
@@ -21,8 +23,14 @@ def backtest_methods(
 
 
 def _flagged(series: dict[str, pd.Series], method: str) -> set[WarehouseDay]:
-    flagged = set()
-    for key, credits in series.items():
-        result = detect_anomalies(credits, method)
-        flagged |= {(key, day) for day in result.index[result["is_anomaly"]]}
-    return flagged
+    """Every warehouse fitted and scored on its own history, spread over the cores."""
+    from mlops_common.parallel import map_by_key
+
+    days = map_by_key(partial(flagged_days, method=method), series.items())
+    return {(key, day) for key, flagged in zip(series, days, strict=True) for day in flagged}
+
+
+def flagged_days(credits: pd.Series, method: str) -> list[pd.Timestamp]:
+    """The days `method` flags in one warehouse's history."""
+    result = detect_anomalies(credits, method)
+    return list(result.index[result["is_anomaly"]])

@@ -9,6 +9,7 @@ from dagster import materialize
 from mlops_common.storage import table_io_manager
 from snowpatrol_assets.assets.ingest import warehouse_daily_usage, warehouse_metering
 from snowpatrol_assets.checks import UNIQUE_HOUR, VALID_CREDITS, VALID_HOURS
+from snowpatrol_assets.resources import build_resources
 from snowpatrol_assets.sensors import RANGE_END, RANGE_START
 from snowpatrol_assets.sources import SimulatedAccountSource
 from tests.local_tables import local_count, local_rows
@@ -61,6 +62,7 @@ def pull(defect="none", first=DAY, last=DAY, config=None, assets=(warehouse_mete
         list(assets),
         resources={
             "io_manager": table_io_manager("snowpatrol"),
+            "usage_tables": build_resources()["usage_tables"],
             "usage_source": SpoiledAccount(defect=defect),
         },
         tags={RANGE_START: first, RANGE_END: last},

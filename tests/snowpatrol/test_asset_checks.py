@@ -15,6 +15,7 @@ from snowpatrol_assets.checks import (
     VALID_CREDITS,
     VALID_HOURS,
 )
+from snowpatrol_assets.resources import build_resources
 from snowpatrol_assets.sensors import RANGE_END, RANGE_START
 from snowpatrol_assets.sources import SimulatedAccountSource
 
@@ -44,6 +45,7 @@ def run(defect="none", first=FIRST, last=LAST, assets=(warehouse_metering, wareh
         list(assets),
         resources={
             "io_manager": table_io_manager("snowpatrol"),
+            "usage_tables": build_resources()["usage_tables"],
             "usage_source": DefectiveAccount(defect=defect),
         },
         tags={RANGE_START: first, RANGE_END: last},
@@ -114,7 +116,10 @@ def test_a_day_never_loaded_is_a_gap_in_the_usage_history():
     run(assets=[warehouse_metering], first=LAST, last=LAST)
     result = materialize(
         [warehouse_metering.to_source_asset(), warehouse_daily_usage],
-        resources={"io_manager": table_io_manager("snowpatrol")},
+        resources={
+            "io_manager": table_io_manager("snowpatrol"),
+            "usage_tables": build_resources()["usage_tables"],
+        },
         raise_on_error=False,
     )
     check = evaluations(result)[COMPLETE_HISTORY]

@@ -46,10 +46,13 @@ def test_a_clearly_better_challenger_that_meets_the_targets_is_promoted():
     assert str(MIN_F1_GAIN) in election.rule
 
 
-def test_the_gate_fails_when_no_method_meets_the_targets():
+def test_the_gate_warns_below_the_targets_and_blocks_an_unusable_champion():
     scores = {"robust_baseline": quality(0.70, 0.95), "isolation_forest": quality(0.50, 0.80)}
     election = elect_champion(scores, "robust_baseline", QualityTargets(), has_labels=True)
     assert not election.trusted and "precision 0.700 < 0.85" in election.reasons[0]
+    assert not election.unusable
+    scores = {"robust_baseline": quality(0.40, 0.95)}
+    assert elect_champion(scores, "robust_baseline", QualityTargets(), has_labels=True).unusable
 
 
 def test_event_recall_counts_a_multi_day_runaway_once():

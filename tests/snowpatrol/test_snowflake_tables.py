@@ -2,10 +2,12 @@
 
 import pytest
 from dagster import materialize
+from dagster_snowflake import SnowflakeResource
 
 from snowpatrol_assets.assets.ingest import warehouse_daily_usage, warehouse_metering
 from snowpatrol_assets.sensors import RANGE_END, RANGE_START
 from snowpatrol_assets.sources import SimulatedAccountSource
+from snowpatrol_assets.usage_tables import SnowflakeUsageTables
 
 CREDITS = "CREDITS_USED FLOAT, CREDITS_USED_COMPUTE FLOAT, CREDITS_USED_CLOUD_SERVICES FLOAT"
 TABLES = {
@@ -27,7 +29,15 @@ def snowflake(snowflake_tables):
 def run(io_manager, first: str, last: str, assets):
     return materialize(
         assets,
-        resources={"io_manager": io_manager, "usage_source": SimulatedAccountSource()},
+        resources={
+            "io_manager": io_manager,
+            "usage_source": SimulatedAccountSource(),
+            "usage_tables": SnowflakeUsageTables(
+                snowflake=SnowflakeResource(account="acme", user="u", password="p", warehouse="W"),
+                database="ANALYTICS",
+                schema_name="SNOWPATROL",
+            ),
+        },
         tags={RANGE_START: first, RANGE_END: last},
     )
 
