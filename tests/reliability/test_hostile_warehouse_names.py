@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from dagster import DagsterInstance
+from dagster_snowflake import SnowflakeResource
 
 from mlops_common.safe_names import check_partition_key, safe_name
 from mlops_common.wandb_store import artifact_name
@@ -13,6 +14,7 @@ from snowpatrol_assets.simulation import WarehouseProfile, simulate_metering
 from snowpatrol_assets.simulation.query_history import simulate_query_history
 from snowpatrol_assets.sources import UsageSource
 from snowpatrol_assets.usage.columns import warehouse_key
+from snowpatrol_assets.usage_tables import SnowflakeUsageTables
 from tests.local_tables import local_rows
 from tests.reliability.snowpatrol_graph import SCORING, build_graph, run
 
@@ -94,7 +96,17 @@ def snowflake(snowflake_tables):
 def test_hostile_names_cannot_escape_the_snowflake_partition_filter(snowflake):
     cursor, io_manager = snowflake
     instance = DagsterInstance.ephemeral()
-    resources = {**build_resources(), "io_manager": io_manager, "usage_source": HostileAccount()}
+    tables = SnowflakeUsageTables(
+        snowflake=SnowflakeResource(account="acme", user="u", password="p", warehouse="W"),
+        database="ANALYTICS",
+        schema_name="SNOWPATROL",
+    )
+    resources = {
+        **build_resources(),
+        "io_manager": io_manager,
+        "usage_source": HostileAccount(),
+        "usage_tables": tables,
+    }
     build_graph(instance, resources)
     cursor.execute("SELECT COUNT(*) FROM ANALYTICS.SNOWPATROL.WAREHOUSE_ANOMALY_MODELS")
     models = cursor.fetchone()[0]
