@@ -1,7 +1,6 @@
 """What Snowpatrol costs at N warehouses: the headless pipeline against the bare maths it runs.
 
-    .venv/bin/python benchmarks/scale.py --warehouses N [--days D] [--seed S]
-        [--ignore-quality-gate] [--from-daily]
+    .venv/bin/python benchmarks/scale.py --warehouses N [--days D] [--seed S] [--from-daily]
 
 One process, two measurements on the same generated fleet (`simulated_fleet(N, S)`):
 
@@ -23,10 +22,8 @@ is built directly: hourly rows are simulated for a chunk of warehouses at a time
 once, so the fleet's hourly table never exists; D is then not capped. Peaks are the process's
 resident-set high-water mark (reset between phases on Linux). The last line sums it up.
 
-detector_evaluation's blocking quality gate can fail on a generated fleet, which stops the
-demo: the steps that ran are still printed and pipeline_s is FAILED. --ignore-quality-gate
-lowers the gate's targets in this process only (the backtest does the same work), so the
-pipeline runs to the end and its cost is measured.
+The pipeline includes detector_evaluation, which the daily schedule does not run (it is weekly
+and backtests every method); its time is printed with the other steps.
 """
 
 import argparse
@@ -35,11 +32,9 @@ import os
 import resource
 import tempfile
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import date, timedelta
-from functools import partial
 from pathlib import Path
-from unittest.mock import patch
 
 import pandas as pd
 
@@ -79,11 +74,6 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days of history D")
     parser.add_argument("--seed", type=int, default=0, help="fleet seed")
     parser.add_argument(
-        "--ignore-quality-gate",
-        action="store_true",
-        help="let the pipeline run on when detector_champion_gate fails (it measures cost)",
-    )
-    parser.add_argument(
         "--from-daily",
         action="store_true",
         help="skip the pipeline; build the daily matrix in chunks (needed for 10,000)",
@@ -103,9 +93,7 @@ def main() -> None:
         days = len(day_keys)
         if days < args.days:
             print(f"days capped at {days} (asked {args.days}): usage_days end yesterday")
-        gate = lenient_quality_gate() if args.ignore_quality_gate else nullcontext()
-        with gate:
-            pipeline_s = measure_pipeline(args.warehouses, args.seed, day_keys, peaks)
+        pipeline_s = measure_pipeline(args.warehouses, args.seed, day_keys, peaks)
         pipeline = "FAILED" if pipeline_s is None else f"{pipeline_s:.1f}"
     bare_s = measure_bare_maths(fleet, days, args.from_daily, peaks)
     # ru_maxrss follows the high-water mark, which each phase resets: take the phases' peaks too
@@ -155,19 +143,6 @@ def measure_pipeline(
         print_store_sizes(Path(home))
         instance.dispose()
     return None if failure else total
-
-
-@contextmanager
-def lenient_quality_gate():
-    """detector_evaluation's quality targets set so low that its blocking gate always passes
-    (same backtest work, so the same cost): the pipeline runs to the end on fleets where the
-    champion misses the targets."""
-    from snowpatrol_assets.detection import evaluation
-
-    lenient = partial(evaluation.QualityTargets, 0.0, 0.0, float("inf"))
-    with patch.object(evaluation, "QualityTargets", lenient):
-        print("--ignore-quality-gate: detector_champion_gate cannot fail in this run")
-        yield
 
 
 def print_run_timings(instance) -> float:
