@@ -42,7 +42,8 @@ ALERT_SOURCES: list[AlertSource] = [
             AssetCheckKey(PREDICTIONS, PREDICTION_DRIFT),
             AssetCheckKey(REALISED_ACCURACY, REALISED_MAE_WITHIN_CV),
         ],
-        lambda subject: f"cookie: {subject} no longer looks like what the models learnt",
+        lambda subject: f"cookie: {subject.removeprefix('cookie/')} drifted from what the "
+        "models learnt",
     ),
     failed_run_alerts(LOCATION),
 ]
