@@ -55,11 +55,6 @@ def to_ascii(name: str) -> str:
     return "".join(_UMLAUTS.get(ch, ch) for ch in name)
 
 
-def from_ascii(ascii_name: str) -> str:
-    """The contract name an ASCII spelling stands for (ae → ä where the contract has ä)."""
-    return _FROM_ASCII.get(ascii_name.lower(), ascii_name)
-
-
 def customers_file(day: str) -> str:
     return f"{CUSTOMERS_FOLDER}/{day}_customers.csv"
 
@@ -84,8 +79,6 @@ def day_of(file_name: str, suffix: str) -> str | None:
         return None
 
 
-_FROM_ASCII = {to_ascii(name).lower(): name for name in [*TARGETS, *CUSTOMER_COLUMNS]}
-assert len(_FROM_ASCII) == len(TARGETS) + len(CUSTOMER_COLUMNS), "ASCII names must be unique"
 _CANONICAL = {name.lower(): name for name in [*TARGETS, *CUSTOMER_COLUMNS, COHORT, DAY]}
 
 
