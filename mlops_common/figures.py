@@ -14,11 +14,11 @@ def new_figure(rows: int = 1, columns: int = 1, **subplots):
     return plt.subplots(rows, columns, **subplots)
 
 
-def png_bytes(figure, dpi: int = 90) -> bytes:
-    """Renders and closes `figure`."""
+def png_bytes(figure, dpi: int = 90, top: float = 1.0) -> bytes:
+    """Renders and closes `figure`; `top` < 1 keeps the band above it for a title and legend."""
     import matplotlib.pyplot as plt
 
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, top))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     plt.close(figure)

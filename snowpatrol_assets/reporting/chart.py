@@ -46,11 +46,20 @@ def usage_chart(
         title = f"{names[key][:70]}  ({cost_by_key[key]:,.0f} {anomalies[0]['currency']} excess)"
         axis.set_title(title, loc="left", fontsize=10)
         axis.set_ylabel("credits / day")
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="upper center", ncol=4, fontsize=8, frameon=False)
+    height = figure.get_figheight()
     figure.suptitle(
         f"The {len(keys)} warehouses whose anomalies cost most in the report window",
-        y=0.995,
+        y=1 - 0.12 / height,
         fontsize=10,
     )
-    return png_bytes(figure, dpi=90)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1 - 0.35 / height),
+        ncol=4,
+        fontsize=8,
+        frameon=False,
+    )
+    return png_bytes(figure, dpi=90, top=1 - 0.65 / height)

@@ -20,8 +20,8 @@ def evaluation_chart(table: pd.DataFrame) -> bytes:
         positions = [p + i * width for p in range(len(table))]
         quality_axis.bar(positions, table[column], width=width, label=label)
     quality_axis.set_xticks([p + width for p in range(len(table))], methods, fontsize=8)
-    quality_axis.set_ylim(0, 1.05)
-    quality_axis.legend(fontsize=8, loc="lower right")
+    quality_axis.set_ylim(0, 1.25)
+    quality_axis.legend(fontsize=8, loc="upper center", ncol=3, frameon=False)
     quality_axis.set_title("Anomalies found (higher is better)", fontsize=10)
     noise_axis.bar(methods, table["FALSE_ALERTS_PER_1000"], color="#D62728")
     noise_axis.set_title("False alerts per 1,000 ordinary days (lower is better)", fontsize=10)
