@@ -37,3 +37,16 @@ def check_partition_key(key: str) -> str:
             "mlops_common.safe_names.safe_name"
         )
     return key
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+
+
+def plain_identifier(name: str) -> str:
+    """`name` unchanged when it is a plain SQL identifier, optionally qualified (`db.schema.t`):
+    the only kind of configured name (database, schema, table) ever formatted into SQL."""
+    if not all(_IDENTIFIER.fullmatch(part) for part in name.split(".")):
+        raise ValueError(
+            f"{name!r} is not a plain identifier (letters, digits, _ and $; parts joined by dots)"
+        )
+    return name

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from dagster import ConfigurableResource
 from pydantic import Field
 
-from mlops_common.safe_names import check_partition_key
+from mlops_common.safe_names import check_partition_key, plain_identifier
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,9 +99,7 @@ class SnowflakeAnomalyFeedback(AnomalyFeedback):
     schema_name: str = Field(description="Schema of the feedback table, e.g. SNOWPATROL.")
 
     def _table(self) -> str:
-        if not self.schema_name.replace("_", "").isalnum():
-            raise ValueError(f"schema {self.schema_name!r} is not a plain identifier")
-        return f"{self.schema_name}.{TABLE}"
+        return plain_identifier(f"{self.schema_name}.{TABLE}")
 
     def record(self, row: dict) -> None:
         with self.snowflake.get_connection() as connection:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from dagster import ConfigurableResource
 from pydantic import Field
 
+from mlops_common.safe_names import plain_identifier
 from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE
 
 if TYPE_CHECKING:
@@ -67,8 +68,6 @@ class OrganizationCreditPrice(CreditPrice):
     def rates(self, accounts: list[str], first_day, last_day) -> pd.DataFrame:
         import pandas as pd
 
-        if not self.source_database.replace("_", "").isalnum():
-            raise ValueError(f"source_database {self.source_database!r} is not a plain identifier")
         parameters = {
             "usage_type": COMPUTE_USAGE_TYPE,
             "first_day": pd.Timestamp(first_day).date(),
@@ -76,7 +75,9 @@ class OrganizationCreditPrice(CreditPrice):
         }
         with self.snowflake.get_connection() as connection:
             cursor = connection.cursor()
-            cursor.execute(RATE_SQL.format(database=self.source_database), parameters)
+            cursor.execute(
+                RATE_SQL.format(database=plain_identifier(self.source_database)), parameters
+            )
             rows = cursor.fetchall()
         frame = pd.DataFrame(rows, columns=[ACCOUNT, USAGE_DATE, PRICE, CURRENCY])
         frame[USAGE_DATE] = pd.to_datetime(frame[USAGE_DATE])

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Literal
 from dagster import ConfigurableResource
 from pydantic import Field
 
+from mlops_common.safe_names import plain_identifier
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -96,11 +98,9 @@ class SnowflakeUsageSource(UsageSource):
     )
 
     def metering_sql(self) -> str:
-        if not self.source_database.replace("_", "").isalnum():
-            raise ValueError(f"source_database {self.source_database!r} is not a plain identifier")
         return METERING_SQL.format(
             account=ACCOUNT_COLUMN[self.usage_schema],
-            database=self.source_database,
+            database=plain_identifier(self.source_database),
             schema=self.usage_schema,
         )
 
@@ -120,10 +120,10 @@ class SnowflakeUsageSource(UsageSource):
                 f"s{i}": _aware_utc(start),
                 f"e{i}": _aware_utc(start + timedelta(days=1)),
             }
-        self.metering_sql()  # validates source_database as a plain identifier
+        sql = query_attribution_sql(plain_identifier(self.source_database), len(pairs))
         with self.snowflake.get_connection() as connection:
             cursor = connection.cursor()
-            cursor.execute(query_attribution_sql(self.source_database, len(pairs)), parameters)
+            cursor.execute(sql, parameters)
             rows = cursor.fetchall()
         frame = pd.DataFrame(rows, columns=QUERY_HISTORY_COLUMNS)
         frame = frame.astype({WAREHOUSE_ID: "int64", ATTRIBUTED_CREDITS: "float64"})

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from dagster import ConfigurableResource
 from pydantic import Field
 
+from mlops_common.safe_names import plain_identifier
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -63,9 +65,7 @@ class SnowflakeUsageTables(UsageTables):
     schema_name: str = Field(description="Schema of the table, e.g. SNOWPATROL.")
 
     def _table(self) -> str:
-        from snowpatrol_assets.usage.daily_sql import check_table_name
-
-        return check_table_name(f"{self.database}.{self.schema_name}.{METERING_TABLE}")
+        return plain_identifier(f"{self.database}.{self.schema_name}.{METERING_TABLE}")
 
     def daily_matrix(self) -> pd.DataFrame:
         from snowpatrol_assets.usage.daily_sql import SNOWFLAKE, read_daily_matrix

@@ -18,11 +18,10 @@ WAREHOUSE_ID) pair, then spread over the pair's rows: `safe_name` (a regex slug 
 prefix) keeps a single definition, and this costs about 2 s for 10,000 warehouses x 730 days.
 """
 
-import re
-
 import numpy as np
 import pandas as pd
 
+from mlops_common.safe_names import plain_identifier
 from snowpatrol_assets.usage.columns import (
     ACCOUNT,
     CREDIT_COLUMNS,
@@ -39,7 +38,6 @@ DIALECTS = (DUCKDB, SNOWFLAKE)
 DAY_DIGITS = 5
 """Days are numbered with this many decimal digits: histories of up to 100,000 days."""
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 _FLOAT_COLUMNS = [*CREDIT_COLUMNS, MOVING_AVG, MOVING_STD]
 
 _DAILY_MATRIX_SQL = """
@@ -100,7 +98,7 @@ def daily_matrix_sql(table: str, dialect: str) -> str:
     """
     _check_dialect(dialect)
     return _DAILY_MATRIX_SQL.format(
-        table=check_table_name(table),
+        table=plain_identifier(table),
         day_number=" + ".join(f"{10**i} * d{i}.d" for i in range(DAY_DIGITS)),
         digit_columns=" CROSS JOIN ".join(f"digits AS d{i}" for i in range(DAY_DIGITS)),
         band="PARTITION BY ACCOUNT_NAME, WAREHOUSE_ID ORDER BY USAGE_DATE "
@@ -108,13 +106,6 @@ def daily_matrix_sql(table: str, dialect: str) -> str:
         moving_avg=MOVING_AVG,
         moving_std=MOVING_STD,
     )
-
-
-def check_table_name(table: str) -> str:
-    """`table` unchanged when it is plain identifiers (`schema.table` or `db.schema.table`)."""
-    if not all(_IDENTIFIER.fullmatch(part) for part in table.split(".")):
-        raise ValueError(f"table {table!r} is not a plain (optionally qualified) identifier")
-    return table
 
 
 def read_daily_matrix(connection_or_cursor, table: str, dialect: str) -> pd.DataFrame:
