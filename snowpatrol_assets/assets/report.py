@@ -108,6 +108,8 @@ def anomaly_report(
 def _contributors_by_anomaly(table) -> dict[str, list[dict]]:
     """Each anomaly's biggest contributor per dimension (query, query tag, user, role), and its
     unattributed remainder: who and what, not four queries of one job."""
+    import pandas as pd
+
     if table.empty:
         return {}
     found: dict[str, list[dict]] = {}
@@ -124,7 +126,7 @@ def _contributors_by_anomaly(table) -> dict[str, list[dict]]:
                 "change": row.CHANGE if isinstance(row.CHANGE, str) else "",
                 "credits": round(float(row.CREDITS), 2),
                 "typical": round(float(row.TYPICAL_CREDITS or 0.0), 2),
-                "share": None if share != share or share is None else round(float(share), 3),
+                "share": None if pd.isna(share) else round(float(share), 3),
             }
         )
     return found
