@@ -1,12 +1,10 @@
 """Usage days and warehouses: the two ways Snowpatrol's assets are partitioned."""
 
-import os
-
 from dagster import DailyPartitionsDefinition, DynamicPartitionsDefinition
 
-HISTORY_START = os.environ.get("SNOWPATROL_HISTORY_START", "2025-10-01")
+from snowpatrol_assets.history import history_start
 
-usage_days = DailyPartitionsDefinition(start_date=HISTORY_START, timezone="UTC")
+usage_days = DailyPartitionsDefinition(start_date=history_start().isoformat(), timezone="UTC")
 """One partition per UTC usage day; the newest is yesterday, the last complete day."""
 
 warehouses = DynamicPartitionsDefinition(name="snowpatrol_warehouses")

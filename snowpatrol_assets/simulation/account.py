@@ -20,6 +20,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from snowpatrol_assets.history import DEFAULT_HISTORY_START
 from snowpatrol_assets.simulation.workload_cast import (
     AnomalyCause,
     CastQuery,
@@ -27,8 +28,9 @@ from snowpatrol_assets.simulation.workload_cast import (
     warehouse_cast,
 )
 
-SIMULATION_START = date(2025, 10, 1)
-"""First usage day of the simulated history; earlier days have no metering rows."""
+SIMULATION_START = DEFAULT_HISTORY_START
+"""First usage day of the default simulated history (SNOWPATROL_HISTORY_START moves a
+configured fleet's start); the simulated growth of usage is measured from it."""
 
 _SEED = 20251001
 _ANOMALY_SEED = 90210  # separate streams, so labels never disturb normal usage
@@ -73,7 +75,9 @@ class WarehouseProfile:
     ``archetype`` is the usage pattern: ``etl`` (nightly loads), ``bi`` (dashboards in office
     hours), ``adhoc`` (analysts and notebooks), ``idle`` (rarely resumed) or ``month_end``
     (finance close). ``base_daily_credits`` is the credits an ordinary active day burns at
-    SIMULATION_START. ``created``/``dropped`` bound the days the warehouse meters credits.
+    SIMULATION_START. ``created``/``dropped`` bound the days the warehouse meters credits;
+    ``history_start`` is the first day the simulated account has any usage (the account's
+    history length).
 
     The remaining fields are normal (unlabelled) changes of usage: ``ramp_up_days`` is how long
     a new warehouse takes to grow from a tenth to its full level; from ``level_shift_day`` on,
@@ -94,6 +98,7 @@ class WarehouseProfile:
     level_shift_factor: float = 1.0
     observes_holidays: bool = False
     fleet_seed: int | None = None
+    history_start: date = SIMULATION_START
 
 
 def _wh(account: str, wid: int, name: str, archetype: str, base: float, **kw) -> WarehouseProfile:
@@ -198,7 +203,7 @@ def _as_date(value: date) -> date:
 
 
 def _birth(wh: WarehouseProfile) -> date:
-    return max(SIMULATION_START, wh.created or SIMULATION_START)
+    return max(wh.history_start, wh.created or wh.history_start)
 
 
 def _alive_days(wh: WarehouseProfile, start: date, end: date) -> tuple[date, date]:

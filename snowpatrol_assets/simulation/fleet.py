@@ -9,10 +9,12 @@ alert on (new warehouses ramping up, persistent level shifts, holidays).
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 
 import numpy as np
 
+from snowpatrol_assets.history import history_start
 from snowpatrol_assets.simulation.account import (
     SIMULATED_WAREHOUSES,
     SIMULATION_START,
@@ -49,8 +51,10 @@ _LEVEL_SHIFT_SHARE = 0.3
 _HOLIDAY_ARCHETYPES = ("etl", "bi")
 
 
-def simulated_fleet(warehouses: int, seed: int) -> tuple[WarehouseProfile, ...]:
-    """A fleet of `warehouses` simulated warehouses drawn from `seed`.
+def simulated_fleet(
+    warehouses: int, seed: int, start: date = SIMULATION_START
+) -> tuple[WarehouseProfile, ...]:
+    """A fleet of `warehouses` simulated warehouses drawn from `seed`, with usage from `start`.
 
     Usage patterns cycle through the archetypes; a new account starts every 25 warehouses and
     numbers its warehouses from 1. About a fifth of the warehouses are created during the
@@ -71,10 +75,10 @@ def simulated_fleet(warehouses: int, seed: int) -> tuple[WarehouseProfile, ...]:
         u = rng.random(6)
         created = None
         if u[0] < _NEW_WAREHOUSE_SHARE:
-            created = SIMULATION_START + timedelta(days=int(30 + 330 * u[1]))
+            created = start + timedelta(days=int(30 + 330 * u[1]))
         shift_day, shift_factor = None, 1.0
         if u[2] < _LEVEL_SHIFT_SHARE:
-            shift_day = (created or SIMULATION_START) + timedelta(days=int(60 + 600 * u[3]))
+            shift_day = (created or start) + timedelta(days=int(60 + 600 * u[3]))
             shift_factor = 1.4 + 1.1 * u[5] if u[4] < 0.6 else 0.4 + 0.3 * u[5]  # up or down
         fleet.append(
             WarehouseProfile(
@@ -89,6 +93,7 @@ def simulated_fleet(warehouses: int, seed: int) -> tuple[WarehouseProfile, ...]:
                 level_shift_factor=round(float(shift_factor), 3),
                 observes_holidays=archetype in _HOLIDAY_ARCHETYPES,
                 fleet_seed=seed,
+                history_start=start,
             )
         )
     return tuple(fleet)
@@ -100,13 +105,17 @@ def evaluation_fleet() -> tuple[WarehouseProfile, ...]:
 
 
 def configured_fleet(environ: dict[str, str] | None = None) -> tuple[WarehouseProfile, ...]:
-    """The fleet the simulated source meters: SNOWPATROL_SIM_WAREHOUSES / SNOWPATROL_SIM_SEED.
+    """The fleet the simulated source meters: SNOWPATROL_SIM_WAREHOUSES / SNOWPATROL_SIM_SEED,
+    with usage from SNOWPATROL_HISTORY_START (default 2025-10-01).
 
-    Without either variable it is the original ACME fleet. With one, a generated fleet of that
-    many warehouses (default: as many as ACME's) from that seed (default: 0).
+    Without either of the first two it is the original ACME fleet. With one, a generated fleet
+    of that many warehouses (default: as many as ACME's) from that seed (default: 0).
     """
     environ = os.environ if environ is None else environ
     size, seed = environ.get(WAREHOUSES_VARIABLE), environ.get(SEED_VARIABLE)
+    start = history_start(environ)
     if size is None and seed is None:
-        return SIMULATED_WAREHOUSES
-    return simulated_fleet(int(size or len(SIMULATED_WAREHOUSES)), int(seed or 0))
+        if start == SIMULATION_START:
+            return SIMULATED_WAREHOUSES
+        return tuple(replace(wh, history_start=start) for wh in SIMULATED_WAREHOUSES)
+    return simulated_fleet(int(size or len(SIMULATED_WAREHOUSES)), int(seed or 0), start)

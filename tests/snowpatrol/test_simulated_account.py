@@ -265,5 +265,22 @@ def test_the_configured_fleet_comes_from_the_environment(monkeypatch):
     assert [wh.fleet_seed for wh in configured_fleet()] == [0] * 12
 
 
+def test_the_history_length_is_configurable_and_keeps_every_day_as_it_was():
+    longer = {"SNOWPATROL_HISTORY_START": "2024-12-01"}
+    acme = configured_fleet(longer)
+    before = simulate_metering(date(2024, 11, 30), date(2024, 12, 3), acme)
+    assert before["START_TIME"].min() >= pd.Timestamp("2024-12-01")
+    assert before["START_TIME"].dt.normalize().nunique() == 2
+    overlap = (date(2025, 10, 1), date(2025, 10, 15))
+    pd.testing.assert_frame_equal(
+        simulate_metering(*overlap, acme), simulate_metering(*overlap, SIMULATED_WAREHOUSES)
+    )
+    generated = configured_fleet({**longer, "SNOWPATROL_SIM_WAREHOUSES": "30"})
+    first_week = simulate_metering(date(2024, 12, 1), date(2024, 12, 8), generated)
+    metered = first_week[["ACCOUNT_NAME", "WAREHOUSE_ID"]].drop_duplicates()
+    assert len(metered) >= 20  # all but the ones created later in the first year
+    assert not injected_anomalies(date(2024, 12, 1), date(2025, 12, 1), generated).empty
+
+
 def _daily_credits(metering: pd.DataFrame) -> pd.Series:
     return metering.groupby(metering["START_TIME"].dt.normalize())["CREDITS_USED"].sum()
