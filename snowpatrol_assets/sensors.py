@@ -1,6 +1,7 @@
 """Sensors: warehouse partitions follow the data, drift drives retraining."""
 
 import json
+from collections import Counter
 
 from dagster import (
     AssetKey,
@@ -13,6 +14,7 @@ from dagster import (
     sensor,
 )
 
+from snowpatrol_assets.assets.evaluation import EVALUATION_KEY
 from snowpatrol_assets.jobs import train_warehouse_models
 from snowpatrol_assets.partitions import warehouses
 from snowpatrol_assets.retraining import contiguous_runs, retrain_reasons
@@ -68,11 +70,21 @@ def warehouse_partition_sync(context: SensorEvaluationContext):
     )
 
 
+def champion_elected_at(instance) -> int | None:
+    """Storage id of the latest detector evaluation if it promoted a new champion method."""
+    records = instance.fetch_materializations(EVALUATION_KEY, limit=1).records
+    if not records:
+        return None
+    decision = records[0].asset_materialization.metadata.get("decision")
+    return records[0].storage_id if decision and decision.value == "promote" else None
+
+
 @sensor(
     name="retrain_on_drift",
     description="The one place that decides which warehouses train: after new features, "
-    "requests exactly the warehouses without a model and those whose usage drifted (under "
-    "false-discovery-rate control) since their model was trained.",
+    "requests exactly the warehouses without a model, those whose usage drifted (under "
+    "false-discovery-rate control) since their model was trained, and, after the detector "
+    "evaluation promoted a new champion method, those trained with the old one.",
     job=train_warehouse_models,
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
@@ -86,7 +98,11 @@ def retrain_on_drift(context: SensorEvaluationContext):
         MODELS_KEY, DagsterEventType.ASSET_MATERIALIZATION
     )
     reasons = retrain_reasons(
-        metadata["active_warehouses"], trained_at, set(metadata["drifted_warehouses"]), storage_id
+        metadata["active_warehouses"],
+        trained_at,
+        set(metadata["drifted_warehouses"]),
+        storage_id,
+        champion_elected_at(context.instance),
     )
     cursor = json.dumps({"storage_id": storage_id})
     if not reasons:
@@ -95,7 +111,10 @@ def retrain_on_drift(context: SensorEvaluationContext):
     waiting = [key for key in reasons if key not in order]
     if waiting:
         return SkipReason(f"Waiting for warehouse partitions to be added: {waiting[:5]}")
-    context.log.info(f"Training {len(reasons)} warehouses: {reasons}")
+    why = Counter(reasons.values())
+    context.log.info(
+        f"Training {len(reasons)} warehouses ({', '.join(f'{r}: {n}' for r, n in why.items())})"
+    )
     return SensorResult(
         run_requests=[
             RunRequest(

@@ -111,6 +111,38 @@ def test_retraining_waits_for_partitions_without_losing_the_event(instance):
     assert result.run_requests[0].tags[RANGE_START] == A
 
 
+def test_a_new_champion_method_retrains_every_model_trained_before_its_election(instance):
+    instance.add_dynamic_partitions(warehouses.name, [A, B, C])
+    mark_trained(instance, [A, B])
+    record(instance, "detector_evaluation", champion="robust_stl", decision="keep")
+    features_event(instance, [A, B])
+    kept = retrain_on_drift(build_sensor_context(instance=instance))
+    assert kept.run_requests == []  # an evaluation that keeps the champion retrains nothing
+
+    record(instance, "detector_evaluation", champion="isolation_forest", decision="promote")
+    mark_trained(instance, [C])  # trained after the election: already on the new champion
+    features_event(instance, [A, B, C])
+    result = retrain_on_drift(build_sensor_context(instance=instance, cursor=kept.cursor))
+    ranges = [(r.tags[RANGE_START], r.tags[RANGE_END]) for r in result.run_requests]
+    assert ranges == [(A, B)]
+
+
+def test_drift_retrains_only_what_survives_the_false_discovery_rate_control(instance):
+    from snowpatrol_assets.detection import drifted_warehouses
+    from snowpatrol_assets.detection.drift import DriftResult
+
+    keys = [f"ACME/{i}" for i in range(1, 101)]
+    instance.add_dynamic_partitions(warehouses.name, keys)
+    mark_trained(instance, keys)
+    # 100 warehouses: one clear drift, four p-values under 0.05 that chance alone explains
+    p_values = dict.fromkeys(keys, 0.6) | {keys[0]: 1e-6} | dict.fromkeys(keys[1:5], 0.03)
+    drift = {key: DriftResult(0.5, p, p < 0.05, 7, 400) for key, p in p_values.items()}
+    features_event(instance, keys, drifted=sorted(drifted_warehouses(drift).drifted))
+    result = retrain_on_drift(build_sensor_context(instance=instance))
+    ranges = [(r.tags[RANGE_START], r.tags[RANGE_END]) for r in result.run_requests]
+    assert ranges == [(keys[0], keys[0])]
+
+
 def test_daily_schedule_refreshes_the_last_three_days_in_one_run():
     context = build_schedule_context(scheduled_execution_time=datetime(2026, 11, 25, 7))
     request = daily_metering_refresh(context)
