@@ -1,29 +1,34 @@
 """What Snowpatrol costs at N warehouses: the headless pipeline against the bare maths it runs.
 
-    .venv/bin/python benchmarks/scale.py --warehouses N [--days D] [--seed S] [--from-daily]
+    .venv/bin/python benchmarks/scale.py --warehouses N [--days D] [--seed S] [--daily-rows]
+        [--cores C] [--skip-evaluation] [--home-dir DIR]
 
-One process, two measurements on the same generated fleet (`simulated_fleet(N, S)`):
+One process, one data set, two measurements:
 
-(a) pipeline: `materialize_local_demo` as `make run` does it, into a fresh temporary
-    DAGSTER_HOME (local DuckDB tables, local model store), the fleet chosen through
-    SNOWPATROL_SIM_WAREHOUSES / SNOWPATROL_SIM_SEED. Printed: each run's steps with their wall
-    time (from the runs' step statistics), what each run spent outside its steps, what the demo
-    spent outside its runs, the size of the model store and of the Dagster home.
-(b) bare maths: the same metering generated once (not timed in bare_s), then the pure
-    functions the assets call, serially in this process, without Dagster, storage or charts:
-    the matrix (`daily_usage_matrix`, warehouse status), the drift features (`decompose`,
-    `ks_drift`, `drifted_warehouses`), the models (`fit_detector` and the training anomaly
-    rate) and the scores (`score_usage`).
+(0) data: the simulated fleet `simulated_fleet(N, S)` with D days of history ending yesterday
+    (SNOWPATROL_HISTORY_START moves the usage-day partitions and the simulation together) is
+    generated once, 250 warehouses at a time, into a DuckDB file that stands in for Snowflake's
+    WAREHOUSE_METERING_HISTORY. Not timed in either measurement.
+(a) pipeline: the demo's three runs (`materialize_pipeline`: ingest with features and the
+    detector evaluation, train and score every warehouse with contributors and outlook, the
+    report) on a fresh sqlite Dagster home with local DuckDB tables and model store. The usage
+    source reads the stored rows of the requested days, as the Snowflake source queries its
+    view. Printed: each step's wall time, the runs' time outside their steps, the time outside
+    the runs, the number of event-log entries, the model store's size. `pipeline_s` is the
+    daily pipeline: everything except `detector_evaluation`, which runs weekly and backtests
+    every method (printed apart as `evaluation_s`).
+(b) bare maths: the same stored rows read back (not timed), then the pure functions the
+    assets call, serially in this process, without Dagster, storage or charts: the matrix
+    (`daily_usage_matrix`, warehouse status), the drift features (`decompose`, `ks_drift`,
+    `drifted_warehouses`), the models (`fit_detector` and the training anomaly rate) and the
+    scores (`score_usage`).
 
-The pipeline ingests usage-day partitions, which end yesterday, and the simulation starts on
-2025-10-01: D is capped at the days that exist. With --from-daily the pipeline is skipped (it
-ingests hourly rows, which do not fit one process at 10,000 warehouses) and the daily matrix
-is built directly: hourly rows are simulated for a chunk of warehouses at a time and summed at
-once, so the fleet's hourly table never exists; D is then not capped. Peaks are the process's
-resident-set high-water mark (reset between phases on Linux). The last line sums it up.
-
-The pipeline includes detector_evaluation, which the daily schedule does not run (it is weekly
-and backtests every method); its time is printed with the other steps.
+--daily-rows stores one row per warehouse-day instead of hourly rows (the hourly rows of
+10,000 warehouses over two years, 175 million, do not fit one process): the daily matrix the
+database builds from them is the same, so everything from the matrix onward is the same work.
+--cores limits the worker processes of the per-warehouse maths (1: everything in one
+process). Peaks are the process's resident-set high-water mark, reset between phases on Linux.
+The last line sums it up.
 """
 
 import argparse
@@ -38,32 +43,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from snowpatrol_assets.detection import (
-    decompose,
-    drifted_warehouses,
-    fit_detector,
-    ks_drift,
-    score_usage,
-)
-from snowpatrol_assets.detection.methods import DEFAULT_METHOD
-from snowpatrol_assets.simulation import SIMULATION_START, simulate_metering, simulated_fleet
-from snowpatrol_assets.simulation.fleet import SEED_VARIABLE, WAREHOUSES_VARIABLE
-from snowpatrol_assets.usage.columns import START_TIME
-from snowpatrol_assets.usage.features import classify_warehouses, warehouse_series, with_status
-from snowpatrol_assets.usage.matrix import daily_usage_matrix
-
 DEFAULT_DAYS = 730
 CHUNK_WAREHOUSES = 250
-"""--from-daily simulates this many warehouses' hourly rows at a time."""
-STAGES = {
-    "warehouse_metering": "ingest",
-    "warehouse_daily_usage": "matrix",
-    "warehouse_usage_features": "features",
-    "warehouse_anomaly_models": "models",
-    "warehouse_anomaly_scores": "scores",
-    "anomaly_report": "report",
-}
-"""The issue's stage names of the pipeline's steps; the other steps are printed by asset."""
+"""Warehouses simulated at a time: the fleet's hourly table never exists in memory at once."""
+METERING_TABLE = "metering"
 _PEAK_RESET = Path("/proc/self/clear_refs")
 _STATUS = Path("/proc/self/status")
 
@@ -73,81 +56,160 @@ def main() -> None:
     parser.add_argument("--warehouses", type=int, required=True, help="fleet size N")
     parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days of history D")
     parser.add_argument("--seed", type=int, default=0, help="fleet seed")
+    parser.add_argument("--daily-rows", action="store_true", help="store daily, not hourly rows")
+    parser.add_argument("--cores", type=int, help="worker processes (default: every core)")
     parser.add_argument(
-        "--from-daily",
-        action="store_true",
-        help="skip the pipeline; build the daily matrix in chunks (needed for 10,000)",
+        "--skip-evaluation", action="store_true", help="leave out the weekly detector_evaluation"
     )
+    parser.add_argument("--home-dir", help="folder for the temporary Dagster home and data")
     args = parser.parse_args()
-    fleet = simulated_fleet(args.warehouses, args.seed)
-    peaks = {}
-    if args.from_daily:
-        days = args.days
+    first_day = date.today() - timedelta(days=args.days)
+    configure_environment(args, first_day)
+    from snowpatrol_assets.simulation import simulated_fleet
+
+    fleet = simulated_fleet(args.warehouses, args.seed, first_day)
+    peaks: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="snowpatrol_scale_", dir=args.home_dir) as folder:
+        rows = Path(folder, "source.duckdb")
+        with phase_peak("generation", peaks), timed() as generation:
+            count = generate_rows(fleet, first_day, date.today(), args.daily_rows, rows)
+        grain = "daily" if args.daily_rows else "hourly"
         print(
-            f"--from-daily: pipeline skipped; daily matrix of {len(fleet)} warehouses x {days} "
-            f"days built {CHUNK_WAREHOUSES} warehouses at a time (no fleet-wide hourly table)"
+            f"data: {len(fleet)} warehouses x {args.days} days from {first_day}, {count:,} "
+            f"{grain} rows, generated in {generation():.1f} s (not timed below)"
         )
-        pipeline_s, pipeline = None, "NA"
-    else:
-        day_keys = pipeline_days(args.days)
-        days = len(day_keys)
-        if days < args.days:
-            print(f"days capped at {days} (asked {args.days}): usage_days end yesterday")
-        pipeline_s = measure_pipeline(args.warehouses, args.seed, day_keys, peaks)
-        pipeline = "FAILED" if pipeline_s is None else f"{pipeline_s:.1f}"
-    bare_s = measure_bare_maths(fleet, days, args.from_daily, peaks)
-    # ru_maxrss follows the high-water mark, which each phase resets: take the phases' peaks too
+        pipeline = measure_pipeline(Path(folder), rows, not args.skip_evaluation, peaks)
+        bare_s = measure_bare_maths(rows, peaks)
     peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, *peaks.values())
+    pipeline_s, evaluation_s = pipeline
+    cores = args.cores or os.cpu_count()
     ratio = "NA" if pipeline_s is None else f"{pipeline_s / bare_s:.2f}"
     print(
-        f"warehouses={args.warehouses} days={days} pipeline_s={pipeline} bare_s={bare_s:.1f} "
-        f"ratio={ratio} peak_rss_mb={peak_mb:.0f}"
+        f"warehouses={args.warehouses} days={args.days} pipeline_s={fmt(pipeline_s)} "
+        f"bare_s={bare_s:.1f} ratio={ratio} peak_rss_mb={peak_mb:.0f} "
+        f"pipeline_peak_rss_mb={peaks.get('pipeline', 0):.0f} evaluation_s={fmt(evaluation_s)} "
+        f"cores={cores} rows={grain}"
     )
 
 
-def pipeline_days(days: int) -> list[str]:
-    """The first `days` usage-day partition keys from the simulation's first day."""
-    from snowpatrol_assets.partitions import usage_days
+def configure_environment(args, first_day: date) -> None:
+    """The fleet, history and cores the pipeline reads, set before the location is imported."""
+    from snowpatrol_assets.history import HISTORY_START_VARIABLE
+    from snowpatrol_assets.simulation.fleet import SEED_VARIABLE, WAREHOUSES_VARIABLE
 
-    keys = usage_days.get_partition_keys()
-    return [key for key in keys if key >= SIMULATION_START.isoformat()][:days]
+    os.environ.update(
+        {
+            HISTORY_START_VARIABLE: first_day.isoformat(),
+            WAREHOUSES_VARIABLE: str(args.warehouses),
+            SEED_VARIABLE: str(args.seed),
+        }
+    )
+    os.environ.pop("DAGSTER_DEPLOYMENT", None)
+    if args.cores:
+        os.environ["LOKY_MAX_CPU_COUNT"] = str(args.cores)  # joblib's cpu_count() obeys it
+
+
+def generate_rows(fleet, first_day: date, end: date, daily: bool, database: Path) -> int:
+    """Simulates the fleet's metering CHUNK_WAREHOUSES at a time into `database`."""
+    import duckdb
+
+    from snowpatrol_assets.simulation import simulate_metering
+
+    count = 0
+    with duckdb.connect(str(database)) as connection:
+        for start in range(0, len(fleet), CHUNK_WAREHOUSES):
+            chunk = simulate_metering(first_day, end, fleet[start : start + CHUNK_WAREHOUSES])
+            chunk = as_daily_rows(chunk) if daily else chunk
+            if start == 0:
+                connection.execute(f"CREATE TABLE {METERING_TABLE} AS SELECT * FROM chunk")
+            else:
+                connection.execute(f"INSERT INTO {METERING_TABLE} SELECT * FROM chunk")
+            count += len(chunk)
+    return count
+
+
+def as_daily_rows(hourly: pd.DataFrame) -> pd.DataFrame:
+    """One metering row per warehouse-day (starting at midnight) holding the day's credits."""
+    from snowpatrol_assets.usage.columns import CREDIT_COLUMNS, END_TIME, START_TIME
+
+    day = hourly[START_TIME].dt.normalize().rename(START_TIME)
+    keys = ["ACCOUNT_NAME", "WAREHOUSE_ID", "WAREHOUSE_NAME", day]
+    daily = hourly.groupby(keys, sort=False)[CREDIT_COLUMNS].sum().reset_index()
+    daily[END_TIME] = daily[START_TIME] + pd.Timedelta(hours=1)
+    return daily[hourly.columns]
+
+
+def stored_rows_source(database: Path):
+    """The simulated account's source, its metering read from the generated rows."""
+    from snowpatrol_assets.sources import SimulatedAccountSource
+
+    class StoredRowsSource(SimulatedAccountSource):
+        """Metering rows of the requested days from the generated DuckDB file."""
+
+        def fetch_metering(self, start, end) -> pd.DataFrame:
+            return read_rows(database, start, end)
+
+    return StoredRowsSource()
+
+
+def read_rows(database: Path, start=None, end=None) -> pd.DataFrame:
+    """Stored metering rows with START_TIME in [start, end) (all when not given)."""
+    import duckdb
+
+    where, bounds = "", []
+    if start is not None:
+        where, bounds = "WHERE START_TIME >= ? AND START_TIME < ?", [start, end]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        query = f"SELECT * FROM {METERING_TABLE} {where} ORDER BY START_TIME"
+        return connection.execute(query, bounds).df()
 
 
 def measure_pipeline(
-    warehouses: int, seed: int, day_keys: list[str], peaks: dict[str, float]
-) -> float | None:
-    """Runs the demo on a fresh Dagster home and prints where its time went. Returns its
-    seconds, or None when a run failed (what ran is still printed)."""
-    with tempfile.TemporaryDirectory(prefix="snowpatrol_scale_") as home:
-        Path(home, "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-        os.environ.update(
-            {"DAGSTER_HOME": home, WAREHOUSES_VARIABLE: str(warehouses), SEED_VARIABLE: str(seed)}
-        )
-        os.environ.pop("DAGSTER_DEPLOYMENT", None)
-        from dagster import DagsterInstance
+    folder: Path, rows: Path, evaluate: bool, peaks: dict[str, float]
+) -> tuple[float | None, float | None]:
+    """Runs the demo's pipeline on a fresh Dagster home and prints where its time went.
+    Returns (seconds without the detector evaluation, the evaluation's seconds); None for a
+    failed run (what ran is still printed)."""
+    home = folder / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    os.environ["DAGSTER_HOME"] = str(home)
+    from dagster import DagsterInstance
 
-        from snowpatrol_assets.demo import materialize_local_demo
+    from snowpatrol_assets import demo
+    from snowpatrol_assets.partitions import usage_days
 
-        instance = DagsterInstance.get()
-        timings, failure = {}, None
-        with phase_peak("pipeline", peaks), timed(timings, "pipeline"):
-            try:
-                materialize_local_demo(instance, days=day_keys)
-            except Exception as error:  # a failed run: report how far it got, then go on
-                failure = f"{type(error).__name__}: {str(error).strip()}"
-        total = timings["pipeline"]
-        outcome = f"FAILED after {total:.1f} s ({failure})" if failure else f"{total:.1f} s"
-        print(f"pipeline: {warehouses} warehouses, {len(day_keys)} days: {outcome}")
-        in_runs = print_run_timings(instance)
-        print(f"  outside runs (resources, partitions, labels)   {total - in_runs:7.1f} s")
-        print_store_sizes(Path(home))
-        instance.dispose()
-    return None if failure else total
+    if not evaluate:
+        demo.INGEST.remove("detector_evaluation")
+    days = usage_days.get_partition_keys()
+    instance = DagsterInstance.get()
+    failure = None
+    with phase_peak("pipeline", peaks), timed() as elapsed:
+        try:
+            demo.materialize_pipeline(
+                instance, days, resources={"usage_source": stored_rows_source(rows)}
+            )
+        except Exception as error:  # a failed run: report how far it got, then go on
+            failure = f"{type(error).__name__}: {str(error).strip()[:300]}"
+    total = elapsed()
+    outcome = f"FAILED after {total:.1f} s ({failure})" if failure else f"{total:.1f} s"
+    print(f"pipeline: {len(days)} usage days: {outcome}")
+    in_runs, steps = print_run_timings(instance)
+    print(f"  outside runs (resources, partitions)          {total - in_runs:7.1f} s")
+    events = sum(len(instance.all_logs(run.run_id)) for run in instance.get_runs())
+    print(f"  event-log entries written by the runs: {events:,}")
+    print_store_sizes(home)
+    instance.dispose()
+    evaluation = steps.get("detector_evaluation")
+    if failure:
+        return None, evaluation
+    return total - (evaluation or 0.0), evaluation
 
 
-def print_run_timings(instance) -> float:
-    """Each run's steps and wall times, oldest run first; returns the runs' summed seconds."""
-    in_runs = 0.0
+def print_run_timings(instance) -> tuple[float, dict[str, float]]:
+    """Each run's steps and wall times, oldest run first. Returns the runs' summed seconds
+    and each step's seconds."""
+    in_runs, steps_s = 0.0, {}
     for run in reversed(instance.get_runs()):
         stats = instance.get_run_stats(run.run_id)
         run_s = stats.end_time - stats.start_time
@@ -155,19 +217,17 @@ def print_run_timings(instance) -> float:
         steps = sorted(instance.get_run_step_stats(run.run_id), key=lambda s: s.start_time)
         print(f"  run {run.run_id[:8]}: {run_s:.1f} s")
         for step in steps:
-            label = STAGES.get(step.step_key, "")
-            print(f"    {label:9} {step.step_key:35} {step.end_time - step.start_time:7.1f} s")
+            steps_s[step.step_key] = step.end_time - step.start_time
+            print(f"    {step.step_key:45} {steps_s[step.step_key]:7.1f} s")
         outside = run_s - sum(step.end_time - step.start_time for step in steps)
-        print(f"    {'':9} {'(run outside its steps)':35} {outside:7.1f} s")
-    return in_runs
+        print(f"    {'(run outside its steps)':45} {outside:7.1f} s")
+    return in_runs, steps_s
 
 
 def print_store_sizes(home: Path) -> None:
     """Bytes per stored model (pickle alone and with its metadata) and the home's size."""
-    from mlops_common.environment import local_data_dir
-
-    models = list((local_data_dir() / "models").rglob("model.pkl"))
-    store = local_data_dir() / "models"
+    store = home / "local_data" / "models"
+    models = list(store.rglob("model.pkl"))
     pickles = sum(path.stat().st_size for path in models)
     stored = sum(path.stat().st_size for path in store.rglob("*") if path.is_file())
     count = max(len(models), 1)
@@ -179,64 +239,71 @@ def print_store_sizes(home: Path) -> None:
     print(f"  Dagster home on disk: {home_bytes / 2**20:,.1f} MiB")
 
 
-def measure_bare_maths(fleet, days: int, from_daily: bool, peaks: dict[str, float]) -> float:
-    """Generates the data once, runs the maths serially; prints stages; returns their seconds."""
-    start, end = SIMULATION_START, SIMULATION_START + timedelta(days=days)
+def measure_bare_maths(rows: Path, peaks: dict[str, float]) -> float:
+    """Reads the stored rows (not timed), runs the maths serially; prints stages; returns
+    their seconds."""
+    from snowpatrol_assets.detection import (
+        decompose,
+        drifted_warehouses,
+        fit_detector,
+        ks_drift,
+        score_usage,
+    )
+    from snowpatrol_assets.detection.methods import DEFAULT_METHOD
+    from snowpatrol_assets.usage.columns import START_TIME
+    from snowpatrol_assets.usage.features import (
+        classify_warehouses,
+        warehouse_series,
+        with_status,
+    )
+    from snowpatrol_assets.usage.matrix import daily_usage_matrix
+
+    metering = read_rows(rows)
     timings = {}
-    with phase_peak("generation", peaks), timed(timings, "generation"):
-        if from_daily:
-            data = chunked_daily_matrix(fleet, start, end)
-        else:
-            data = simulate_metering(start, end, fleet)
-    generated = "daily matrix" if from_daily else "hourly metering"
-    print(f"generation ({generated}, not in bare_s): {timings.pop('generation'):.1f} s")
     with phase_peak("bare maths", peaks):
-        with timed(timings, "matrix"):
-            matrix = data if from_daily else daily_usage_matrix(data, last_metered_day(data))
+        with timed() as stage:
+            matrix = daily_usage_matrix(metering, metering[START_TIME].dt.normalize().max())
             status = classify_warehouses(matrix)
             matrix = with_status(matrix, status)
-        with timed(timings, "features"):
+        timings["matrix"] = stage()
+        del metering
+        active = set(status.active)
+        with timed() as stage:
             drift = {
                 key: ks_drift(decompose(credits)["residual"])
-                for key, _, _, credits in warehouse_series(matrix, set(status.active))
+                for key, _, _, credits in warehouse_series(matrix, active)
             }
             drifted_warehouses(drift)
-        with timed(timings, "models"):
+        timings["features"] = stage()
+        with timed() as stage:
             models = {}
-            for key, _, _, credits in warehouse_series(matrix, set(status.active)):
+            for key, _, _, credits in warehouse_series(matrix, active):
                 models[key] = fit_detector(credits, DEFAULT_METHOD)
                 score_usage(models[key], credits)["is_anomaly"].mean()
-        with timed(timings, "scores"):
-            for key, _, _, credits in warehouse_series(matrix, set(status.active)):
+        timings["models"] = stage()
+        with timed() as stage:
+            for key, _, _, credits in warehouse_series(matrix, active):
                 score_usage(models[key], credits)
+        timings["scores"] = stage()
     print(
-        f"bare maths: {len(status.active)} active of {len(fleet)} warehouses "
-        f"({len(status.too_short)} too short to model), {days} days"
+        f"bare maths: {len(status.active)} active warehouses "
+        f"({len(status.too_short)} too short to model, {len(status.dropped)} dropped)"
     )
-    for stage, seconds in timings.items():
-        note = " (matrix prebuilt: see generation)" if from_daily and stage == "matrix" else ""
-        print(f"  {stage:9} {seconds:7.1f} s{note}")
+    for name, seconds in timings.items():
+        print(f"  {name:9} {seconds:7.1f} s")
     return sum(timings.values())
 
 
-def chunked_daily_matrix(fleet, start: date, end: date) -> pd.DataFrame:
-    """The fleet's daily matrix, simulating and summing CHUNK_WAREHOUSES at a time."""
-    last_day = pd.Timestamp(end - timedelta(days=1))
-    chunks = [fleet[i : i + CHUNK_WAREHOUSES] for i in range(0, len(fleet), CHUNK_WAREHOUSES)]
-    matrices = (daily_usage_matrix(simulate_metering(start, end, c), last_day) for c in chunks)
-    return pd.concat(matrices, ignore_index=True)
-
-
-def last_metered_day(metering: pd.DataFrame) -> pd.Timestamp:
-    """The day warehouse_daily_usage completes the matrix to: the newest metered day."""
-    return metering[START_TIME].dt.normalize().max()
+def fmt(seconds: float | None) -> str:
+    return "NA" if seconds is None else f"{seconds:.1f}"
 
 
 @contextmanager
-def timed(timings: dict[str, float], stage: str):
-    started = time.perf_counter()
-    yield
-    timings[stage] = time.perf_counter() - started
+def timed():
+    """Yields a function that returns the seconds since the block started (frozen at its end)."""
+    started, ended = time.perf_counter(), []
+    yield lambda: (ended[0] if ended else time.perf_counter()) - started
+    ended.append(time.perf_counter())
 
 
 @contextmanager

@@ -36,22 +36,13 @@ def materialize_local_demo(
     reports. Returns summary lines: where the report is and which anomalies it names.
     `method` is the detection method (see DetectorConfig).
     """
-    resources = build_resources()
     days = days or usage_days.get_partition_keys()
-    _run(instance, INGEST, {RANGE_START: days[0], RANGE_END: days[-1]}, resources)
-    instance.add_dynamic_partitions(
-        warehouses.name, warehouses_to_add(instance, _metadata(instance, "warehouse_daily_usage"))
-    )
-    keys = instance.get_dynamic_partitions(warehouses.name)
-    detector = RunConfig(
-        {"warehouse_anomaly_models": DetectorConfig(method=method)}, loggers=QUIET_CONSOLE
-    )
-    _run(instance, SCORING, {RANGE_START: keys[0], RANGE_END: keys[-1]}, resources, detector)
-    _run(instance, ["anomaly_report"], {}, resources)
+    materialize_pipeline(instance, days, method)
     report = _metadata(instance, "anomaly_report")
     labels = _injected_labels(days[0], days[-1])
     lines = [
-        f"Snowpatrol: {len(days)} usage days, {len(keys)} warehouses, "
+        f"Snowpatrol: {len(days)} usage days, "
+        f"{len(instance.get_dynamic_partitions(warehouses.name))} warehouses, "
         f"{report['anomaly_count']} anomalies in the report window",
         f"Report: {report['report_path']}",
     ]
@@ -62,6 +53,28 @@ def materialize_local_demo(
         for a in report["anomalies"]
     ]
     return lines
+
+
+def materialize_pipeline(
+    instance: DagsterInstance,
+    days: list[str],
+    method: str = DEFAULT_METHOD,
+    resources: dict | None = None,
+) -> None:
+    """The three runs of the demo: ingest the usage days (with features and the detector
+    evaluation), add the warehouse partitions and train and score them all, then the report.
+    `resources` replace the local defaults (benchmarks feed the same pipeline other data)."""
+    resources = {**build_resources(), **(resources or {})}
+    _run(instance, INGEST, {RANGE_START: days[0], RANGE_END: days[-1]}, resources)
+    instance.add_dynamic_partitions(
+        warehouses.name, warehouses_to_add(instance, _metadata(instance, "warehouse_daily_usage"))
+    )
+    keys = instance.get_dynamic_partitions(warehouses.name)
+    detector = RunConfig(
+        {"warehouse_anomaly_models": DetectorConfig(method=method)}, loggers=QUIET_CONSOLE
+    )
+    _run(instance, SCORING, {RANGE_START: keys[0], RANGE_END: keys[-1]}, resources, detector)
+    _run(instance, ["anomaly_report"], {}, resources)
 
 
 def _metadata(instance: DagsterInstance, asset: str) -> dict:

@@ -26,17 +26,17 @@ def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usa
     """
     import pandas as pd
 
+    from mlops_common.parallel import map_by_key
     from snowpatrol_assets.check_results import drift_check_result
-    from snowpatrol_assets.detection.decomposition import decompose
-    from snowpatrol_assets.detection.drift import drifted_warehouses, ks_drift
+    from snowpatrol_assets.detection.drift import drifted_warehouses
     from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
     from snowpatrol_assets.usage.features import status_of, warehouse_series
 
     active = set(status_of(warehouse_daily_usage).active)
+    series = list(warehouse_series(warehouse_daily_usage, active))
+    tested = map_by_key(decomposed_with_drift, [(key, credits) for key, _, _, credits in series])
     frames, drift = [], {}
-    for key, account, name, credits in warehouse_series(warehouse_daily_usage, active):
-        parts = decompose(credits)
-        drift[key] = ks_drift(parts["residual"])
+    for (key, account, name, _), (parts, drift[key]) in zip(series, tested, strict=True):
         frame = parts.rename(columns=str.upper).rename_axis(USAGE_DATE).reset_index()
         frames.append(frame.assign(**{ACCOUNT: account, WAREHOUSE: name, WAREHOUSE_KEY: key}))
     fleet = drifted_warehouses(drift)
@@ -51,3 +51,13 @@ def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usa
         },
     )
     yield drift_check_result(drift, fleet)
+
+
+def decomposed_with_drift(credits):
+    """One warehouse's trend / seasonal / residual split and its KS drift test (run in a
+    worker process)."""
+    from snowpatrol_assets.detection.decomposition import decompose
+    from snowpatrol_assets.detection.drift import ks_drift
+
+    parts = decompose(credits)
+    return parts, ks_drift(parts["residual"])

@@ -1,7 +1,10 @@
 """The month-end outlook of a fleet: each warehouse's forecast, and each account's."""
 
+from functools import partial
+
 import pandas as pd
 
+from mlops_common.parallel import map_by_key
 from snowpatrol_assets.detection.decomposition import InsufficientHistoryError
 from snowpatrol_assets.outlook.forecast import (
     ACTUAL,
@@ -50,30 +53,20 @@ def month_end_outlook(matrix: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame
     """
     as_of = pd.Timestamp(as_of).normalize()
     known = matrix[matrix[USAGE_DATE] <= as_of]
+    series = [
+        (key, days[ACCOUNT].iloc[-1], days[WAREHOUSE].iloc[-1], days.set_index(USAGE_DATE)[CREDITS])
+        for key, days in known.groupby(WAREHOUSE_KEY, sort=True)
+    ]
+    forecasts = map_by_key(
+        partial(_forecast_or_run_rate, as_of=as_of), [(key, daily) for key, _, _, daily in series]
+    )
     rows, past_by_account = [], {}
-    for key, days in known.groupby(WAREHOUSE_KEY, sort=True):
-        daily = days.set_index(USAGE_DATE)[CREDITS]
-        account, name = days[ACCOUNT].iloc[-1], days[WAREHOUSE].iloc[-1]
-        try:
-            forecast = forecast_month_end(daily, as_of)
-        except InsufficientHistoryError:
-            month = daily[daily.index >= as_of.replace(day=1)]
-            run_rate = month.sum() / len(month) * remaining_days(as_of)
-            rows.append((WAREHOUSE_SCOPE, key, account, name, month.sum(), run_rate, None, None))
-            continue
-        past_by_account.setdefault(account, []).append(forecast.past_forecasts)
-        rows.append(
-            (
-                WAREHOUSE_SCOPE,
-                key,
-                account,
-                name,
-                forecast.month_to_date,
-                forecast.expected_remaining,
-                forecast.low,
-                forecast.high,
-            )
-        )
+    for (key, account, name, _), (month_to_date, remaining, low, high, past) in zip(
+        series, forecasts, strict=True
+    ):
+        rows.append((WAREHOUSE_SCOPE, key, account, name, month_to_date, remaining, low, high))
+        if past is not None:
+            past_by_account.setdefault(account, []).append(past)
     columns = [SCOPE, SCOPE_KEY, ACCOUNT, WAREHOUSE, MONTH_TO_DATE, EXPECTED_REMAINING]
     warehouses = pd.DataFrame(rows, columns=[*columns, FORECAST_LOW, FORECAST_HIGH])
     accounts = warehouses.groupby(ACCOUNT, as_index=False)[
@@ -90,6 +83,24 @@ def month_end_outlook(matrix: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame
     outlook[MONTH_END_FORECAST] = outlook[MONTH_TO_DATE] + outlook[EXPECTED_REMAINING]
     outlook[MONTH], outlook[AS_OF] = str(as_of.to_period("M")), as_of
     return outlook[OUTLOOK_COLUMNS].astype({FORECAST_LOW: float, FORECAST_HIGH: float})
+
+
+def _forecast_or_run_rate(daily: pd.Series, as_of: pd.Timestamp) -> tuple:
+    """(month to date, expected remaining, low, high, past forecasts) of one warehouse (run in
+    a worker process). Under two weeks of history: its average day so far, no interval."""
+    try:
+        forecast = forecast_month_end(daily, as_of)
+    except InsufficientHistoryError:
+        month = daily[daily.index >= as_of.replace(day=1)]
+        run_rate = month.sum() / len(month) * remaining_days(as_of)
+        return month.sum(), run_rate, None, None, None
+    return (
+        forecast.month_to_date,
+        forecast.expected_remaining,
+        forecast.low,
+        forecast.high,
+        forecast.past_forecasts,
+    )
 
 
 def _summed(past_forecasts: list[pd.DataFrame]) -> pd.DataFrame:
