@@ -14,11 +14,11 @@ from dagster import (
 
 from mlops_common.figures import markdown_image
 from mlops_common.storage import table_kinds
+from snowpatrol_assets.assets import groups
 from snowpatrol_assets.detection.methods import DEFAULT_METHOD
 from snowpatrol_assets.feedback import AnomalyFeedback
 from snowpatrol_assets.sources import UsageSource
 
-GROUP = "snowpatrol_models"
 EVALUATION_KEY = AssetKey("detector_evaluation")
 CHAMPION_GATE = "detector_champion_gate"
 WEEKLY = "0 5 * * 1"
@@ -37,7 +37,7 @@ WEEKLY = "0 5 * * 1"
         )
     ],
     automation_condition=AutomationCondition.on_cron(WEEKLY),
-    group_name=GROUP,
+    group_name=groups.MODELS,
     kinds=table_kinds() | {"scikitlearn"},
 )
 def detector_evaluation(

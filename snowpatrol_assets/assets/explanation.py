@@ -11,10 +11,10 @@ from dagster import (
 from pydantic import Field
 
 from mlops_common.storage import table_kinds
+from snowpatrol_assets.assets import groups
 from snowpatrol_assets.pricing import CreditPrice
 from snowpatrol_assets.sources import UsageSource
 
-GROUP = "snowpatrol_scoring"
 EXPLAINED_DAYS = 30
 """Anomalies of the last 30 days (the report window) are explained."""
 TOP_CONTRIBUTORS = 5
@@ -22,7 +22,7 @@ TOP_CONTRIBUTORS = 5
 
 @asset(
     automation_condition=AutomationCondition.eager(),
-    group_name=GROUP,
+    group_name=groups.SCORING,
     kinds=table_kinds() | {"snowflake"},
 )
 def anomaly_contributors(
@@ -111,7 +111,7 @@ class OutlookConfig(Config):
 
 @asset(
     automation_condition=AutomationCondition.eager(),
-    group_name=GROUP,
+    group_name=groups.SCORING,
     kinds=table_kinds(),
 )
 def month_end_outlook(

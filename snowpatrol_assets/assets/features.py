@@ -3,15 +3,14 @@
 from dagster import AssetExecutionContext, AutomationCondition, MetadataValue, Output, asset
 
 from mlops_common.storage import table_kinds
+from snowpatrol_assets.assets import groups
 from snowpatrol_assets.checks import drift_check_spec
-
-GROUP = "snowpatrol_features"
 
 
 @asset(
     check_specs=[drift_check_spec("warehouse_usage_features")],
     automation_condition=AutomationCondition.eager(),
-    group_name=GROUP,
+    group_name=groups.FEATURES,
     kinds=table_kinds() | {"statsmodels"},
 )
 def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usage):
@@ -47,7 +46,7 @@ def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usa
             "rows": len(features),
             "active_warehouses": MetadataValue.json(sorted(active)),
             "drifted_warehouses": MetadataValue.json(sorted(fleet.drifted)),
-            "drift_p_value_threshold": fleet.p_value_threshold,
+            "drift_p_value_threshold": float(f"{fleet.p_value_threshold:.3g}"),
         },
     )
     yield drift_check_result(drift, fleet)

@@ -8,7 +8,6 @@ from dagster import (
     BackfillPolicy,
     Config,
     Failure,
-    FreshnessPolicy,
     MetadataValue,
     Output,
     asset,
@@ -16,6 +15,7 @@ from dagster import (
 from pydantic import Field
 
 from mlops_common.storage import table_kinds
+from snowpatrol_assets.assets import groups
 from snowpatrol_assets.checks import (
     MAX_CREDITS_PER_HOUR,
     ROW_RULES,
@@ -34,8 +34,6 @@ from snowpatrol_assets.usage.columns import (
 )
 from snowpatrol_assets.usage_tables import UsageTables
 
-GROUP = "snowpatrol_ingest"
-
 
 class MeteringConfig(Config):
     max_credits_per_hour: float = Field(
@@ -50,10 +48,8 @@ class MeteringConfig(Config):
     backfill_policy=BackfillPolicy.single_run(),
     metadata={"partition_expr": START_TIME},
     check_specs=metering_check_specs("warehouse_metering"),
-    freshness_policy=FreshnessPolicy.time_window(
-        fail_window=timedelta(hours=48), warn_window=timedelta(hours=30)
-    ),
-    group_name=GROUP,
+    freshness_policy=groups.DAILY_FRESHNESS,
+    group_name=groups.INGEST,
     kinds=table_kinds() | {"snowflake"},
 )
 def warehouse_metering(
@@ -94,7 +90,7 @@ def warehouse_metering(
         metadata={
             "rows": len(metering),
             "warehouses": int(metering[[ACCOUNT, WAREHOUSE_ID]].drop_duplicates().shape[0]),
-            "credits_used": float(metering[CREDITS].sum()),
+            "credits_used": round(float(metering[CREDITS].sum()), 2),
             "days": len(context.partition_keys),
         },
     )
@@ -105,7 +101,7 @@ def warehouse_metering(
     deps=[warehouse_metering],
     check_specs=usage_check_specs("warehouse_daily_usage"),
     automation_condition=AutomationCondition.eager(),
-    group_name=GROUP,
+    group_name=groups.INGEST,
     kinds=table_kinds(),
 )
 def warehouse_daily_usage(context: AssetExecutionContext, usage_tables: UsageTables):

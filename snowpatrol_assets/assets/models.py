@@ -18,12 +18,12 @@ from pydantic import Field, field_validator
 
 from mlops_common.model_store import ModelStore
 from mlops_common.storage import table_kinds
+from snowpatrol_assets.assets import groups
 from snowpatrol_assets.assets.evaluation import EVALUATION_KEY
 from snowpatrol_assets.detection.methods import DEFAULT_METHOD, METHODS
 from snowpatrol_assets.partitions import warehouses
 from snowpatrol_assets.usage.columns import ACCOUNT, WAREHOUSE, WAREHOUSE_KEY
 
-GROUP = "snowpatrol_models"
 ANOMALY_RATE_CHECK = "training_anomaly_rate"
 MAX_TRAINING_ANOMALY_RATE = 0.05
 MODEL_COLUMNS = [
@@ -70,7 +70,7 @@ class DetectorConfig(Config):
         )
     ],
     deps=[EVALUATION_KEY],
-    group_name=GROUP,
+    group_name=groups.MODELS,
     kinds={"scikitlearn"} | table_kinds(),
 )
 def warehouse_anomaly_models(
@@ -110,7 +110,7 @@ def warehouse_anomaly_models(
                 "warehouse": name,
                 "method": method,
                 "training_days": model.training_days,
-                "training_anomaly_rate": rates[key],
+                "training_anomaly_rate": round(rates[key], 4),
                 "trained_at": trained_at,
             }
             version = writer.save(key, model, metadata)

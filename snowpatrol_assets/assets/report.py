@@ -6,7 +6,6 @@ from dagster import (
     AssetExecutionContext,
     AutomationCondition,
     Config,
-    FreshnessPolicy,
     MetadataValue,
     Output,
     asset,
@@ -17,10 +16,10 @@ from mlops_common.figures import markdown_image
 from mlops_common.markdown import md_cell
 from mlops_common.report_store import ReportStore
 from mlops_common.storage import table_kinds
+from snowpatrol_assets.assets import groups
 from snowpatrol_assets.reporting.markdown import money
 from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
 
-GROUP = "snowpatrol_scoring"
 CHART_HISTORY_DAYS = 90
 
 
@@ -30,10 +29,8 @@ class ReportConfig(Config):
 
 @asset(
     automation_condition=AutomationCondition.eager(),
-    freshness_policy=FreshnessPolicy.time_window(
-        fail_window=timedelta(hours=48), warn_window=timedelta(hours=30)
-    ),
-    group_name=GROUP,
+    freshness_policy=groups.DAILY_FRESHNESS,
+    group_name=groups.SCORING,
     kinds=table_kinds() | {"markdown"},
 )
 def anomaly_report(

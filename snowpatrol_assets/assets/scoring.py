@@ -7,12 +7,12 @@ from pydantic import Field
 
 from mlops_common.model_store import ModelNotFoundError, ModelStore
 from mlops_common.storage import table_kinds
+from snowpatrol_assets.assets import groups
 from snowpatrol_assets.detection.methods import MIN_EXCESS_CREDITS, MIN_EXCESS_PCT
 from snowpatrol_assets.feedback import AnomalyFeedback
 from snowpatrol_assets.pricing import CreditPrice
 from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
 
-GROUP = "snowpatrol_scoring"
 SCORE_COLUMNS = {
     "credits": "CREDITS_USED",
     "expected": "EXPECTED_CREDITS",
@@ -38,7 +38,7 @@ class ScoringConfig(Config):
 
 @asset(
     automation_condition=AutomationCondition.eager(),
-    group_name=GROUP,
+    group_name=groups.SCORING,
     kinds=table_kinds(),
 )
 def warehouse_anomaly_scores(
@@ -128,7 +128,7 @@ def scored_days_of(model_and_credits, min_excess_credits: float, min_excess_pct:
 
 @asset(
     automation_condition=AutomationCondition.eager(),
-    group_name=GROUP,
+    group_name=groups.SCORING,
     kinds=table_kinds(),
 )
 def usage_anomalies(

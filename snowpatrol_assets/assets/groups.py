@@ -1,0 +1,16 @@
+"""How Snowpatrol's assets are grouped in the UI, and how fresh its daily assets must be."""
+
+from datetime import timedelta
+
+from dagster import FreshnessPolicy
+
+INGEST = "snowpatrol_ingest"
+FEATURES = "snowpatrol_features"
+MODELS = "snowpatrol_models"
+SCORING = "snowpatrol_scoring"
+
+DAILY_FRESHNESS = FreshnessPolicy.time_window(
+    fail_window=timedelta(hours=48), warn_window=timedelta(hours=30)
+)
+"""Usage days land daily: a warning after 30 hours without a new materialisation, a failure
+after 48 (the daily refresh runs at 07:00 UTC, so one missed day is visible the next morning)."""
