@@ -5,14 +5,16 @@ from dagster import AssetCheckKey
 
 from cookie_assets.checks import (
     CHAMPION_GATE,
-    CHAMPION_MODEL,
     FEATURE_DRIFT,
+    PREDICTION_DRIFT,
+    REALISED_MAE_WITHIN_CV,
+)
+from cookie_assets.keys import (
+    CHAMPION_MODEL,
     NEW_CUSTOMERS,
     ORDERS,
-    PREDICTION_DRIFT,
     PREDICTIONS,
     REALISED_ACCURACY,
-    REALISED_MAE_WITHIN_CV,
     TRIAL_CUSTOMERS,
 )
 from cookie_assets.location import LOCATION

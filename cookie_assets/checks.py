@@ -7,7 +7,6 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
-    AssetKey,
     MetadataValue,
     PartitionsDefinition,
     PreviewWarning,
@@ -25,10 +24,6 @@ from cookie_assets.validation import (
     issues_table,
 )
 
-TRIAL_CUSTOMERS = AssetKey(["cookie", "trial_customers"])
-ORDERS = AssetKey(["cookie", "orders"])
-NEW_CUSTOMERS = AssetKey(["cookie", "new_customers"])
-CHAMPION_MODEL = AssetKey(["cookie", "champion_model"])
 CHAMPION_GATE = "champion_gate"
 
 _DESCRIPTIONS = {
@@ -40,9 +35,10 @@ _DESCRIPTIONS = {
 
 
 def file_check_specs(
-    asset: AssetKey, checks: Iterable[str], partitions_def: PartitionsDefinition, blocking: bool
+    asset: str, checks: Iterable[str], partitions_def: PartitionsDefinition, blocking: bool
 ) -> list[AssetCheckSpec]:
-    """One check per contract rule, evaluated for each partition (file) of the asset."""
+    """One check per contract rule on the asset named `asset`, evaluated for each partition
+    (file) of it."""
     with warnings.catch_warnings():  # partitioned checks are a preview feature, chosen knowingly
         warnings.simplefilter("ignore", PreviewWarning)
         return [
@@ -58,13 +54,12 @@ def file_check_specs(
 
 
 def file_check_results(
-    asset: AssetKey, location: str, fingerprint: str, issues: dict[str, list[Issue]]
+    location: str, fingerprint: str, issues: dict[str, list[Issue]]
 ) -> list[AssetCheckResult]:
     """A result per check naming the file and, when it fails, the offending rows. The file's
     fingerprint lets the alert delivery tell a re-run on the same bad file from a new upload."""
     return [
         AssetCheckResult(
-            asset_key=asset,
             check_name=name,
             passed=not found or not is_blocking({name: found}),
             severity=AssetCheckSeverity.ERROR,
@@ -86,7 +81,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", PreviewWarning)
     champion_gate_spec = AssetCheckSpec(
         CHAMPION_GATE,
-        asset=CHAMPION_MODEL,
+        asset="champion_model",
         blocking=True,
         partitions_def=targets,
         description=(
@@ -98,8 +93,6 @@ with warnings.catch_warnings():
     )
 
 
-PREDICTIONS = AssetKey(["cookie", "predictions"])
-REALISED_ACCURACY = AssetKey(["cookie", "realised_accuracy"])
 FEATURE_DRIFT = "feature_drift"
 PREDICTION_DRIFT = "prediction_drift"
 REALISED_MAE_WITHIN_CV = "realised_mae_within_cv"
@@ -115,7 +108,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", PreviewWarning)
     prediction_drift_spec = AssetCheckSpec(
         PREDICTION_DRIFT,
-        asset=PREDICTIONS,
+        asset="predictions",
         partitions_def=prediction_days,
         description=(
             "Warns when the day's predictions are distributed unlike the same champions' "
@@ -126,7 +119,7 @@ with warnings.catch_warnings():
     )
     realised_mae_spec = AssetCheckSpec(
         REALISED_MAE_WITHIN_CV,
-        asset=REALISED_ACCURACY,
+        asset="realised_accuracy",
         description=(
             "Warns when, for customers whose orders arrived after they were predicted, a "
             "champion version's mean absolute error exceeds its cross-validated MAE by more than "

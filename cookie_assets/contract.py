@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 CUSTOMER_ID = "customer_id"
 COHORT = "cohort"
@@ -77,16 +77,3 @@ def day_of(file_name: str, suffix: str) -> str | None:
         return date.fromisoformat(day).isoformat() if len(day) == 10 else None
     except ValueError:
         return None
-
-
-_CANONICAL = {name.lower(): name for name in [*TARGETS, *CUSTOMER_COLUMNS, COHORT, DAY]}
-
-
-def restore_column_names(frame: pd.DataFrame) -> pd.DataFrame:
-    """Gives columns read back from a table their contract spelling.
-
-    Snowflake stores names upper-case, so `Läckerli_boxes` comes back as `LÄCKERLI_BOXES`;
-    DuckDB keeps them as written. Contract columns get their spelling back, every other column
-    (cohort, day, source_line, …) is lower-case like the rest of this location's names.
-    """
-    return frame.rename(columns=lambda c: _CANONICAL.get(str(c).lower(), str(c).lower()))

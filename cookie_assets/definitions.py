@@ -4,6 +4,7 @@ import dagster as dg
 
 from cookie_assets.alerts import ALERT_SOURCES
 from cookie_assets.assets import models, monitoring, predictions, raw, training
+from cookie_assets.keys import PREFIX
 from cookie_assets.location import LOCATION
 from cookie_assets.resources import resources
 from cookie_assets.sensors import (
@@ -16,7 +17,9 @@ from cookie_assets.sensors import (
 from mlops_common.alert_delivery import build_alert_delivery_sensor
 
 ASSETS = [
-    *dg.load_assets_from_modules([raw, training, models, predictions, monitoring]),
+    *dg.load_assets_from_modules(
+        [raw, training, models, predictions, monitoring], key_prefix=PREFIX
+    ),
     *dg.load_asset_checks_from_modules([monitoring]),
 ]
 

@@ -2,17 +2,19 @@
 
 import dagster as dg
 
-from cookie_assets.assets.models import CANDIDATE_MODELS, champion_name
-from cookie_assets.assets.predictions import BAKE_PLAN, PREDICTIONS
-from cookie_assets.assets.training import TRAINING_DATA
-from cookie_assets.checks import (
+from cookie_assets.assets.models import champion_name
+from cookie_assets.contract import CUSTOMERS_FOLDER, NEW_CUSTOMERS_FOLDER, ORDERS_FOLDER, TARGETS
+from cookie_assets.keys import (
+    BAKE_PLAN,
+    CANDIDATE_MODELS,
     CHAMPION_MODEL,
     NEW_CUSTOMERS,
     ORDERS,
+    PREDICTIONS,
     REALISED_ACCURACY,
+    TRAINING_DATA,
     TRIAL_CUSTOMERS,
 )
-from cookie_assets.contract import CUSTOMERS_FOLDER, NEW_CUSTOMERS_FOLDER, ORDERS_FOLDER, TARGETS
 from cookie_assets.partitions import cohorts, prediction_days
 from cookie_assets.sensors import landing_days
 from mlops_common.run_logging import QUIET_CONSOLE

@@ -12,9 +12,8 @@ from dagster import (
     sensor,
 )
 
-from cookie_assets.assets.training import TRAINING_DATA
-from cookie_assets.checks import NEW_CUSTOMERS, ORDERS, TRIAL_CUSTOMERS
 from cookie_assets.contract import CUSTOMERS_FOLDER, NEW_CUSTOMERS_FOLDER, ORDERS_FOLDER, day_of
+from cookie_assets.keys import NEW_CUSTOMERS, ORDERS, TRAINING_DATA, TRIAL_CUSTOMERS
 from cookie_assets.landing import LandingZone
 from cookie_assets.partitions import cohorts, prediction_days
 

@@ -2,7 +2,8 @@
 
 Built on dagster-duckdb-pandas (connection handling, reads); only the write differs: the
 delete of the slice and the insert of the new rows commit together or not at all, an empty
-result never replaces stored rows, and the slice filter uses bound parameters.
+result never replaces stored rows, the slice filter uses bound parameters, and a column whose
+name would not read back from Snowflake as written is refused (see column_names).
 """
 
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from dagster._core.storage.db_io_manager import DbIOManager, TableSlice
 from dagster_duckdb.io_manager import DuckDbClient
 from dagster_duckdb_pandas import DuckDBPandasTypeHandler
 
+from mlops_common.column_names import ColumnNames
 from mlops_common.table_replace import (
     check_slice_keys,
     refuse_empty_replacement,
@@ -47,10 +49,15 @@ class TransactionalDuckDbClient(DuckDbClient):
 
 
 class TransactionalDuckDBPandasTypeHandler(DuckDBPandasTypeHandler):
-    """Replaces a table slice with a DataFrame in one DuckDB transaction."""
+    """Replaces a table slice with a DataFrame in one DuckDB transaction. DuckDB keeps column
+    names as written, so reading needs no mapping."""
+
+    def __init__(self, column_names: ColumnNames):
+        self.column_names = column_names
 
     def handle_output(self, context: OutputContext, table_slice: TableSlice, obj, connection):
         table = f"{table_slice.schema}.{table_slice.table}"
+        self.column_names.refuse_unreadable(table, obj.columns)
         where, values = slice_filter(table_slice.partition_dimensions, lambda i: f"${i + 1}")
         exists = connection.execute(
             "select count(*) from information_schema.tables "
@@ -89,14 +96,16 @@ def _add_new_columns(connection, table: str) -> None:
             connection.execute(f"alter table {table} add column {quoted} {kind}")
 
 
-def transactional_duckdb_io_manager(database: str, schema: str) -> DbIOManager:
+def transactional_duckdb_io_manager(
+    database: str, schema: str, column_names: ColumnNames
+) -> DbIOManager:
     """The DbIOManager dagster-duckdb-pandas builds, with the transactional client and handler
     (the client reads the connection options from the resource config)."""
     return DbIOManager(
         db_client=TransactionalDuckDbClient(),
         database=database,
         schema=schema,
-        type_handlers=[TransactionalDuckDBPandasTypeHandler()],
+        type_handlers=[TransactionalDuckDBPandasTypeHandler(column_names)],
         default_load_type=pd.DataFrame,
         io_manager_name="DuckDBPandasIOManager",
     )

@@ -1,24 +1,29 @@
 """Snowflake tables for pandas assets (production), replaced atomically, with column names read
-back as Snowflake stores them.
+back as the assets wrote them.
 
 Two things differ from dagster-snowflake-pandas:
 
 - It upper-cases column names when it writes a table but lower-cases them when it reads one
-  back, so an asset would see `credits_used` where it wrote `CREDITS_USED`. Columns come back
-  upper-case here, as written, so assets read the same names locally (DuckDB) and in production.
+  back, so an asset would see `credits_used` where it wrote `CREDITS_USED`, or `läckerli_boxes`
+  for `Läckerli_boxes`. Here columns come back in the location's spelling (`column_names`), so
+  assets read the same names locally (DuckDB) and in production.
 - It deletes a partition and then writes the new rows without a transaction. Here the new rows
   are first written to a staging table (write_pandas creates tables and stages, and DDL commits
   any open Snowflake transaction), then the DELETE and an INSERT … SELECT from the staging table
   run in one transaction: a failed write leaves the stored rows as they were.
 """
 
+from contextlib import contextmanager
 from uuid import uuid4
 
 from dagster import OutputContext
 from dagster._core.storage.db_io_manager import DbIOManager, TableSlice
+from dagster_snowflake import SnowflakeResource
 from dagster_snowflake.snowflake_io_manager import SnowflakeDbClient
 from dagster_snowflake_pandas import SnowflakePandasIOManager, SnowflakePandasTypeHandler
+from pydantic import Field
 
+from mlops_common.column_names import ColumnNames
 from mlops_common.table_replace import (
     check_slice_keys,
     refuse_empty_replacement,
@@ -29,6 +34,18 @@ from mlops_common.table_replace import (
 
 class TransactionalSnowflakeDbClient(SnowflakeDbClient):
     """The slice delete is left to the type handler, inside its transaction."""
+
+    @staticmethod
+    @contextmanager
+    def connect(context, table_slice):
+        """dagster-snowflake's connection, from the connection settings alone (it passes the
+        whole IO manager config to SnowflakeResource, which does not know column_names)."""
+        config = {k: v for k, v in (context.resource_config or {}).items() if k != "schema"}
+        config.pop("column_names", None)
+        with SnowflakeResource(schema=table_slice.schema, **config).get_connection(
+            raw_conn=False
+        ) as connection:
+            yield connection
 
     @staticmethod
     def delete_table_slice(context: OutputContext, table_slice: TableSlice, connection) -> None:
@@ -65,13 +82,17 @@ def _column_types(frame) -> str:
 
 
 class TransactionalSnowflakePandasTypeHandler(SnowflakePandasTypeHandler):
+    def __init__(self, column_names: ColumnNames):
+        self.column_names = column_names
+
     def load_input(self, context, table_slice, connection):
         frame = super().load_input(context, table_slice, connection)
-        return frame.rename(columns=str.upper)
+        return frame.rename(columns=self.column_names.as_written)
 
     def handle_output(self, context: OutputContext, table_slice: TableSlice, obj, connection):
         database, schema = table_slice.database.upper(), table_slice.schema.upper()
         table = f"{database}.{schema}.{table_slice.table.upper()}"
+        self.column_names.refuse_unreadable(table, obj.columns)
         cursor = connection.cursor()
         cursor.execute(
             f"SELECT COUNT(*) FROM {database}.INFORMATION_SCHEMA.TABLES "
@@ -120,11 +141,12 @@ class TransactionalSnowflakePandasTypeHandler(SnowflakePandasTypeHandler):
 
 class SnowflakeTablesIOManager(SnowflakePandasIOManager):
     """Pandas DataFrames as Snowflake tables: partition replaces in one transaction, columns
-    read back upper-case, as stored."""
+    read back as written."""
 
-    @staticmethod
-    def type_handlers() -> list:
-        return [TransactionalSnowflakePandasTypeHandler()]
+    column_names: ColumnNames = Field(
+        default_factory=ColumnNames,
+        description="How the location spells its columns (Snowflake stores them upper-case).",
+    )
 
     def create_io_manager(self, context) -> DbIOManager:
         return DbIOManager(
@@ -132,6 +154,6 @@ class SnowflakeTablesIOManager(SnowflakePandasIOManager):
             io_manager_name="SnowflakeIOManager",
             database=self.database,
             schema=self.schema_,
-            type_handlers=self.type_handlers(),
+            type_handlers=[TransactionalSnowflakePandasTypeHandler(self.column_names)],
             default_load_type=self.default_load_type(),
         )

@@ -5,6 +5,7 @@ import os
 from dagster import ConfigurableIOManagerFactory, EnvVar
 from pydantic import Field
 
+from mlops_common.column_names import ColumnNames
 from mlops_common.environment import is_production, local_data_dir
 
 
@@ -27,13 +28,21 @@ def snowflake_connection_fields() -> dict:
     return fields
 
 
-def table_io_manager(schema: str) -> ConfigurableIOManagerFactory:
-    """Stores DataFrame assets as tables in `schema` (locally one DuckDB file per location)."""
+def table_io_manager(
+    schema: str, column_names: ColumnNames | None = None
+) -> ConfigurableIOManagerFactory:
+    """Stores DataFrame assets as tables in `schema` (locally one DuckDB file per location),
+    their columns read back spelled by `column_names` (default: upper-case)."""
+    names = column_names or ColumnNames()
     if is_production():
         from mlops_common.snowflake_tables import SnowflakeTablesIOManager
 
-        return SnowflakeTablesIOManager(schema=schema.upper(), **snowflake_connection_fields())
-    return LocalTableIOManager(database=local_table_database(schema), schema=schema)
+        return SnowflakeTablesIOManager(
+            schema=schema.upper(), column_names=names, **snowflake_connection_fields()
+        )
+    return LocalTableIOManager(
+        database=local_table_database(schema), schema=schema, column_names=names
+    )
 
 
 def local_table_database(schema: str) -> str:
@@ -54,11 +63,16 @@ class LocalTableIOManager(ConfigurableIOManagerFactory):
     database: str = Field(description="Path to the DuckDB file.")
     connection_config: dict = Field(default={}, description="DuckDB connection options.")
     schema_: str = Field(alias="schema", description="Schema the tables are created in.")
+    column_names: ColumnNames = Field(
+        default_factory=ColumnNames,
+        description="How the location spells its columns; names Snowflake could not give back "
+        "so are refused here too.",
+    )
 
     def create_io_manager(self, context):
         from mlops_common.duckdb_tables import transactional_duckdb_io_manager
 
-        return transactional_duckdb_io_manager(self.database, self.schema_)
+        return transactional_duckdb_io_manager(self.database, self.schema_, self.column_names)
 
 
 def table_kinds() -> set[str]:

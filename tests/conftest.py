@@ -116,9 +116,10 @@ def fake_slack(monkeypatch):
 def snowflake_tables():
     """fakesnow patched in, also where the Snowflake pandas IO manager imported `write_pandas`.
 
-    Yields `create(database, schema, {table: columns})`, which makes the tables (fakesnow cannot
-    create one on the IO manager's first write, FACTS.md) and returns a cursor and the project's
-    production IO manager pointed at that schema.
+    Yields `create(database, schema, {table: columns}, column_names=None)`, which makes the
+    tables (fakesnow cannot create one on the IO manager's first write, FACTS.md) and returns a
+    cursor and the project's production IO manager pointed at that schema (spelling columns by
+    `column_names`, default upper-case).
     """
     import fakesnow
     import snowflake.connector
@@ -129,7 +130,7 @@ def snowflake_tables():
     with fakesnow.patch(extra_targets=[target]):
         cursor = snowflake.connector.connect().cursor()
 
-        def create(database: str, schema: str, tables: dict[str, str]):
+        def create(database: str, schema: str, tables: dict[str, str], column_names=None):
             cursor.execute(f"CREATE DATABASE {database}")
             cursor.execute(f"CREATE SCHEMA {database}.{schema}")
             for table, columns in tables.items():
@@ -141,6 +142,7 @@ def snowflake_tables():
                 database=database,
                 schema=schema,
                 warehouse="WH",
+                **({"column_names": column_names} if column_names else {}),
             )
             return cursor, io_manager
 

@@ -1,10 +1,10 @@
 """Candidate models per target and the champion that predictions use."""
 
+from typing import TYPE_CHECKING
+
 from dagster import (
     AssetCheckResult,
     AssetExecutionContext,
-    AssetIn,
-    AssetKey,
     AutomationCondition,
     Config,
     Failure,
@@ -15,18 +15,18 @@ from dagster import (
 )
 from pydantic import Field
 
-from cookie_assets.checks import CHAMPION_GATE, CHAMPION_MODEL, champion_gate_spec
+from cookie_assets.checks import CHAMPION_GATE, champion_gate_spec
 from cookie_assets.compute import TrainingCompute
-from cookie_assets.contract import restore_column_names
 from cookie_assets.frames import Frame
 from cookie_assets.location import MODEL_KINDS
 from cookie_assets.modeling.candidates import DEFAULT_N_ESTIMATORS
 from cookie_assets.partitions import targets
-from mlops_common.model_store import ModelNotFoundError, ModelStore
+from mlops_common.model_store import ModelNotFoundError, ModelStore, StoredModel
+
+if TYPE_CHECKING:
+    from cookie_assets.modeling.cross_validation import CrossValidated
 
 GROUP = "cookie_models"
-CANDIDATE_MODELS = AssetKey(["cookie", "candidate_models"])
-TRAINING_DATA_IN = AssetIn(AssetKey(["cookie", "training_data"]))
 
 
 def candidate_name(target: str, family: str) -> str:
@@ -60,7 +60,7 @@ def _customers_for(training_data: Frame, target: str) -> tuple[Frame, Frame]:
     from cookie_assets.modeling.cross_validation import TooFewCustomers, require_enough_customers
     from cookie_assets.modeling.data import split_frames
 
-    train, test = split_frames(restore_column_names(training_data))
+    train, test = split_frames(training_data)
     try:
         require_enough_customers(train, test, target)
     except TooFewCustomers as error:
@@ -80,12 +80,10 @@ def _figures_table(table: Frame) -> str:
 
 
 @asset(
-    key=CANDIDATE_MODELS,
     partitions_def=targets,
     group_name=GROUP,
     kinds=MODEL_KINDS,
     metadata={"partition_expr": "target"},
-    ins={"training_data": TRAINING_DATA_IN},
     automation_condition=AutomationCondition.eager(),
 )
 def candidate_models(
@@ -157,12 +155,42 @@ def candidate_models(
     )
 
 
+def _revalidated_incumbent(
+    incumbent: StoredModel, training_data: Frame, target: str, seed: int
+) -> "CrossValidated":
+    """The champion's recipe cross-validated on today's training customers and folds
+    (champions from before cross-validation have no n_estimators: 200 trees)."""
+    from cookie_assets.modeling.cross_validation import cross_validate
+
+    train, _ = _customers_for(training_data, target)
+    n_estimators = int(incumbent.metadata.get("n_estimators", DEFAULT_N_ESTIMATORS))
+    return cross_validate(train, incumbent.metadata["family"], target, seed, n_estimators)
+
+
+def _promote(
+    model_store: ModelStore, run_id: str, target: str, challenger: str, expected_version: str
+) -> StoredModel:
+    """Stores the challenger's candidate model as the target's new champion version."""
+    stored = model_store.load_latest(candidate_name(target, challenger))
+    if stored.version != expected_version:
+        raise Failure(
+            f"candidate {challenger} for {target} changed since it was scored "
+            f"({stored.version} != {expected_version}); rematerialise candidate_models"
+        )
+    metadata = {**stored.metadata, "candidate": stored.version}
+    with model_store.writer(run_id) as writer:
+        version = writer.save(champion_name(target), stored.model, metadata)
+    return StoredModel(champion_name(target), version, stored.model, metadata)
+
+
+def _described(model: StoredModel | None) -> str:
+    return f"{model.version} ({model.metadata.get('family')})" if model else "none"
+
+
 @asset(
-    key=CHAMPION_MODEL,
     partitions_def=targets,
     group_name=GROUP,
     kinds=MODEL_KINDS,
-    ins={"candidate_models": AssetIn(CANDIDATE_MODELS), "training_data": TRAINING_DATA_IN},
     check_specs=[champion_gate_spec],
     automation_condition=AutomationCondition.eager(),
 )
@@ -176,71 +204,48 @@ def champion_model(
     """The model that predicts this target's boxes for new customers. The best fresh candidate
     by cross-validated R² replaces it only when it is better by more than the noise of the
     comparison, with the current champion re-validated on the same folds of today's training
-    customers; the champion_gate check records the decision and fails on a refusal."""
-    from cookie_assets.modeling.champion import PROMOTE, REFUSE, RULE, decide_champion
-    from cookie_assets.modeling.cross_validation import cross_validate, validated_by_family
+    customers (see `decide_champion`); the champion_gate check records that decision and fails
+    on a refusal, and the asset records which champion is in use."""
+    from cookie_assets.modeling.champion import PROMOTE, RULE, decide_champion
+    from cookie_assets.modeling.cross_validation import validated_by_family
 
     target = context.partition_key
-    candidates = restore_column_names(candidate_models)
-    validated = validated_by_family(candidates)
-    candidates = candidates.set_index("family")
+    candidates = candidate_models.set_index("family")
     try:
         incumbent = model_store.load_latest(champion_name(target))
     except ModelNotFoundError:
-        incumbent, incumbent_cv = None, None
-    else:  # its recipe on today's customers and folds (champions from before CV: 200 trees)
-        train, _ = _customers_for(training_data, target)
-        incumbent_cv = cross_validate(
-            train,
-            incumbent.metadata["family"],
-            target,
-            seed=int(candidates["seed"].iloc[0]),
-            n_estimators=int(incumbent.metadata.get("n_estimators", DEFAULT_N_ESTIMATORS)),
-        )
-    gate = decide_champion(validated, incumbent_cv, config.min_r2)
+        incumbent = None
+    seed = int(candidates["seed"].iloc[0])
+    gate = decide_champion(
+        validated_by_family(candidate_models),
+        _revalidated_incumbent(incumbent, training_data, target, seed) if incumbent else None,
+        config.min_r2,
+    )
+    champion = incumbent
     if gate.decision == PROMOTE:
-        stored = model_store.load_latest(candidate_name(target, gate.challenger))
         expected = candidates.loc[gate.challenger, "model_version"]
-        if stored.version != expected:
-            raise Failure(
-                f"candidate {gate.challenger} for {target} changed since it was scored "
-                f"({stored.version} != {expected}); rematerialise candidate_models"
-            )
-        with model_store.writer(context.run.run_id) as writer:
-            version = writer.save(
-                champion_name(target),
-                stored.model,
-                {**stored.metadata, "candidate": stored.version},
-            )
-        family = gate.challenger
-    else:
-        version = incumbent.version if incumbent else "none"
-        family = incumbent.metadata.get("family") if incumbent else "none"
-    check_metadata = {
-        "decision": gate.decision,
-        "rule": RULE,
-        "reasons": MetadataValue.md("\n".join(f"- {reason}" for reason in gate.reasons)),
-        "challenger": gate.challenger,
-        **gate.figures,
-    }
+        champion = _promote(model_store, context.run.run_id, target, gate.challenger, expected)
     return MaterializeResult(
         metadata={
-            **check_metadata,
-            "candidates": MetadataValue.md(_figures_table(candidates.reset_index())),
-            "previous_champion": f"{incumbent.version} ({incumbent.metadata.get('family')})"
-            if incumbent
-            else "none",
-            "family": family,
-            "version": version,
+            "candidates": MetadataValue.md(_figures_table(candidate_models)),
+            "previous_champion": _described(incumbent),
+            "family": champion.metadata.get("family") if champion else "none",
+            "version": champion.version if champion else "none",
             "promoted": gate.decision == PROMOTE,
             "location": model_store.location(champion_name(target)),
         },
         check_results=[
             AssetCheckResult(
                 check_name=CHAMPION_GATE,
-                passed=gate.decision != REFUSE,
-                description=f"{gate.decision}: " + "; ".join(gate.reasons),
-                metadata=check_metadata,
+                passed=gate.passed,
+                description=gate.summary,
+                metadata={
+                    "decision": gate.decision,
+                    "rule": RULE,
+                    "reasons": MetadataValue.md("\n".join(f"- {r}" for r in gate.reasons)),
+                    "challenger": gate.challenger,
+                    **gate.figures,
+                },
             )
         ],
     )

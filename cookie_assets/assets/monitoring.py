@@ -21,14 +21,9 @@ from dagster import (
 from pydantic import Field
 
 from cookie_assets.assets.models import champion_name
-from cookie_assets.assets.training import TRAINING_DATA
 from cookie_assets.checks import (
     FEATURE_DRIFT,
     FEATURE_DRIFT_DESCRIPTION,
-    NEW_CUSTOMERS,
-    ORDERS,
-    PREDICTIONS,
-    REALISED_ACCURACY,
     REALISED_MAE_WITHIN_CV,
     drift_check_result,
     realised_mae_spec,
@@ -37,9 +32,9 @@ from cookie_assets.contract import (
     CATEGORICAL_FEATURES,
     CUSTOMER_ID,
     NUMERIC_FEATURES,
-    restore_column_names,
 )
 from cookie_assets.frames import Frame
+from cookie_assets.keys import NEW_CUSTOMERS, TRAINING_DATA
 from cookie_assets.location import TABLE_KINDS
 from cookie_assets.partitions import prediction_days
 from mlops_common.figures import markdown_image, new_figure, png_bytes
@@ -71,15 +66,14 @@ with warnings.catch_warnings():  # partitioned checks are a preview feature, cho
         from cookie_assets.modeling.data import split_frames
         from cookie_assets.monitoring.drift import column_drift, unseen_category_shares
 
-        customers = restore_column_names(new_customers)
-        train, _ = split_frames(restore_column_names(training_data))
-        report = column_drift(train, customers, NUMERIC_FEATURES, CATEGORICAL_FEATURES)
-        unseen = unseen_category_shares(train, customers, CATEGORICAL_FEATURES)
+        train, _ = split_frames(training_data)
+        report = column_drift(train, new_customers, NUMERIC_FEATURES, CATEGORICAL_FEATURES)
+        unseen = unseen_category_shares(train, new_customers, CATEGORICAL_FEATURES)
         return drift_check_result(
             FEATURE_DRIFT,
             report,
             len(train),
-            len(customers),
+            len(new_customers),
             {
                 "unknown_category_share": unseen.pop("any"),
                 "unknown_category_share_by_feature": MetadataValue.json(unseen),
@@ -140,12 +134,11 @@ def _log_to_model_store(
 
 
 @asset(
-    key=REALISED_ACCURACY,
     group_name=GROUP,
     kinds=TABLE_KINDS,
-    ins={
-        "predictions": AssetIn(PREDICTIONS, partition_mapping=AllPartitionMapping()),
-        "orders": AssetIn(ORDERS, partition_mapping=AllPartitionMapping()),
+    ins={  # every day's predictions and every cohort's orders
+        "predictions": AssetIn(partition_mapping=AllPartitionMapping()),
+        "orders": AssetIn(partition_mapping=AllPartitionMapping()),
     },
     check_specs=[realised_mae_spec],
     automation_condition=AFTER_NEW_PREDICTIONS_OR_ORDERS,
@@ -171,7 +164,7 @@ def realised_accuracy(
     )
     from cookie_assets.monitoring.columns import MODEL_VERSION, TARGET
 
-    pairs = realised_pairs(restore_column_names(predictions), restore_column_names(orders))
+    pairs = realised_pairs(predictions, orders)
     table = accuracy_by_version(pairs)
     _log_to_model_store(context, model_store, table)
     metadata = {

@@ -7,8 +7,6 @@ from dagster import (
     AllPartitionMapping,
     AssetDep,
     AssetExecutionContext,
-    AssetIn,
-    AssetKey,
     AssetSelection,
     AutomationCondition,
     Failure,
@@ -18,14 +16,11 @@ from dagster import (
     asset,
 )
 
+from cookie_assets.assets import models, training
 from cookie_assets.assets.models import champion_name
 from cookie_assets.assets.raw import read_landing_file, refuse_unstorable
-from cookie_assets.assets.training import TRAINING_DATA
 from cookie_assets.checks import (
-    CHAMPION_MODEL,
-    NEW_CUSTOMERS,
     PREDICTION_DRIFT,
-    PREDICTIONS,
     drift_check_result,
     file_check_results,
     file_check_specs,
@@ -40,7 +35,6 @@ from cookie_assets.contract import (
     TARGETS,
     TOTAL_BOXES,
     new_customers_file,
-    restore_column_names,
 )
 from cookie_assets.frames import Frame
 from cookie_assets.landing import LandingZone
@@ -60,7 +54,6 @@ from mlops_common.figures import markdown_image, new_figure, png_bytes
 from mlops_common.model_store import ModelNotFoundError, ModelStore, StoredModel
 
 GROUP = "cookie_predictions"
-BAKE_PLAN = AssetKey(["cookie", "bake_plan"])
 # A day's plan is due the morning after; a missing day turns the asset late, then overdue.
 DAILY_FRESHNESS = FreshnessPolicy.time_window(
     fail_window=timedelta(hours=36), warn_window=timedelta(hours=30)
@@ -68,12 +61,11 @@ DAILY_FRESHNESS = FreshnessPolicy.time_window(
 
 
 @asset(
-    key=NEW_CUSTOMERS,
     partitions_def=prediction_days,
     group_name=GROUP,
     kinds=TABLE_KINDS,
     metadata={"partition_expr": DAY},
-    check_specs=file_check_specs(NEW_CUSTOMERS, CUSTOMER_CHECKS, prediction_days, blocking=True),
+    check_specs=file_check_specs("new_customers", CUSTOMER_CHECKS, prediction_days, blocking=True),
 )
 def new_customers(context: AssetExecutionContext, landing: LandingZone) -> Iterator:
     """Customers who started a trial on this day and have not ordered yet: who to bake for.
@@ -90,7 +82,7 @@ def new_customers(context: AssetExecutionContext, landing: LandingZone) -> Itera
         metadata={"file": file.location, "rows": len(file.frame), "fingerprint": file.fingerprint},
     )
     issues = customer_issues(file.frame, file.schema_issues)
-    yield from file_check_results(NEW_CUSTOMERS, file.location, file.fingerprint, issues)
+    yield from file_check_results(file.location, file.fingerprint, issues)
 
 
 def _champion(model_store: ModelStore, target: str) -> StoredModel:
@@ -101,19 +93,18 @@ def _champion(model_store: ModelStore, target: str) -> StoredModel:
 
 
 @asset(
-    key=PREDICTIONS,
     partitions_def=prediction_days,
     group_name=GROUP,
     kinds=TABLE_KINDS,
     metadata={"partition_expr": DAY},
-    ins={"new_customers": AssetIn(NEW_CUSTOMERS), "training_data": AssetIn(TRAINING_DATA)},
-    deps=[AssetDep(CHAMPION_MODEL, partition_mapping=AllPartitionMapping())],
+    deps=[AssetDep("champion_model", partition_mapping=AllPartitionMapping())],
     check_specs=[prediction_drift_spec],
     # A day is predicted once, when its new customers land, by the champion of that day: a later
     # champion or training set does not rewrite past predictions (realised accuracy compares
     # them with the orders that follow).
+    # (Selected by group: the keys get their prefix only when the location loads the assets.)
     automation_condition=AutomationCondition.eager().ignore(
-        AssetSelection.assets(CHAMPION_MODEL, TRAINING_DATA)
+        AssetSelection.groups(models.GROUP, training.GROUP)
     ),
     freshness_policy=DAILY_FRESHNESS,
 )
@@ -138,8 +129,7 @@ def predictions(
     from cookie_assets.monitoring.intervals import root_mean_square
 
     day = pd.Timestamp(context.partition_key)
-    customers = restore_column_names(new_customers)
-    known = restore_column_names(training_data)
+    customers, known = new_customers, training_data
     trained_on = (known[SPLIT] == "train").to_numpy()
     holdout = known[~trained_on]
     rows, todays, reference, champions = [], {}, {}, {}
@@ -190,12 +180,10 @@ def bake_chart(plan: Frame, day: str) -> bytes:
 
 
 @asset(
-    key=BAKE_PLAN,
     partitions_def=prediction_days,
     group_name=GROUP,
     kinds=TABLE_KINDS,
     metadata={"partition_expr": DAY},
-    ins={"predictions": AssetIn(PREDICTIONS)},
     automation_condition=AutomationCondition.eager(),
     freshness_policy=DAILY_FRESHNESS,
 )
@@ -206,7 +194,6 @@ def bake_plan(context: AssetExecutionContext, predictions: Frame) -> Output[Fram
     Replaces the original demo's Streamlit page."""
     import pandas as pd
 
-    predictions = restore_column_names(predictions)
     day = context.partition_key
     customers = predictions[CUSTOMER_ID].nunique()
     by_target = predictions.groupby(TARGET)

@@ -6,12 +6,7 @@ from hashlib import sha256
 
 from dagster import AssetExecutionContext, Failure, Output, asset
 
-from cookie_assets.checks import (
-    ORDERS,
-    TRIAL_CUSTOMERS,
-    file_check_results,
-    file_check_specs,
-)
+from cookie_assets.checks import file_check_results, file_check_specs
 from cookie_assets.contract import (
     COHORT,
     CUSTOMER_COLUMNS,
@@ -85,12 +80,11 @@ def _stored(file: LandingFile, cohort: str) -> Output:
 
 
 @asset(
-    key=TRIAL_CUSTOMERS,
     partitions_def=cohorts,
     group_name=GROUP,
     kinds=TABLE_KINDS,
     metadata={"partition_expr": COHORT},
-    check_specs=file_check_specs(TRIAL_CUSTOMERS, CUSTOMER_CHECKS, cohorts, blocking=False),
+    check_specs=file_check_specs("trial_customers", CUSTOMER_CHECKS, cohorts, blocking=False),
 )
 def trial_customers(context: AssetExecutionContext, landing: LandingZone) -> Iterator:
     """Trial customers of one cohort day as uploaded: household, children, tastes and budget.
@@ -104,17 +98,16 @@ def trial_customers(context: AssetExecutionContext, landing: LandingZone) -> Ite
     refuse_unstorable(file)
     yield _stored(file, context.partition_key)
     issues = customer_issues(file.frame, file.schema_issues)
-    yield from file_check_results(TRIAL_CUSTOMERS, file.location, file.fingerprint, issues)
+    yield from file_check_results(file.location, file.fingerprint, issues)
 
 
 @asset(
-    key=ORDERS,
     partitions_def=cohorts,
     group_name=GROUP,
     kinds=TABLE_KINDS,
     metadata={"partition_expr": COHORT},
-    check_specs=file_check_specs(ORDERS, ORDER_CHECKS, cohorts, blocking=False),
-    deps=[TRIAL_CUSTOMERS],
+    check_specs=file_check_specs("orders", ORDER_CHECKS, cohorts, blocking=False),
+    deps=["trial_customers"],
 )
 def orders(context: AssetExecutionContext, landing: LandingZone) -> Iterator:
     """Post-trial orders of one cohort day: boxes of each cookie type per trial customer.
@@ -128,4 +121,4 @@ def orders(context: AssetExecutionContext, landing: LandingZone) -> Iterator:
     refuse_unstorable(file)
     yield _stored(file, day)
     issues = order_issues(file.frame, customers.frame, file.schema_issues)
-    yield from file_check_results(ORDERS, file.location, file.fingerprint, issues)
+    yield from file_check_results(file.location, file.fingerprint, issues)

@@ -2,35 +2,29 @@
 
 from dagster import (
     AssetExecutionContext,
-    AssetIn,
-    AssetKey,
     Config,
     Failure,
     MetadataValue,
     Output,
     asset,
 )
+from pydantic import Field
 
-from cookie_assets.checks import ORDERS, TRIAL_CUSTOMERS
-from cookie_assets.contract import (
-    COHORT,
-    CUSTOMER_COLUMNS,
-    ORDER_COLUMNS,
-    TARGETS,
-    restore_column_names,
-)
+from cookie_assets.contract import COHORT, CUSTOMER_COLUMNS, ORDER_COLUMNS, TARGETS
 from cookie_assets.frames import Frame
 from cookie_assets.location import TABLE_KINDS
 from cookie_assets.modeling.data import SPLIT, assign_split, join_training_data
 from cookie_assets.validation import cohort_issues, is_blocking
 
 GROUP = "cookie_training"
-TRAINING_DATA = AssetKey(["cookie", "training_data"])
 
 
 class TrainingDataConfig(Config):
-    seed: int = 0
-    """Seed of the train / test split (a customer's side never changes for a given seed)."""
+    seed: int = Field(
+        default=0,
+        description="Seed of the train / test split (a customer's side never changes for a "
+        "given seed).",
+    )
 
 
 def valid_cohorts(customers: Frame, orders: Frame) -> tuple[list[str], list[str]]:
@@ -44,12 +38,7 @@ def valid_cohorts(customers: Frame, orders: Frame) -> tuple[list[str], list[str]
     return valid, excluded
 
 
-@asset(
-    key=TRAINING_DATA,
-    group_name=GROUP,
-    kinds=TABLE_KINDS,
-    ins={"trial_customers": AssetIn(TRIAL_CUSTOMERS), "orders": AssetIn(ORDERS)},
-)
+@asset(group_name=GROUP, kinds=TABLE_KINDS)
 def training_data(
     context: AssetExecutionContext,
     config: TrainingDataConfig,
@@ -58,12 +47,12 @@ def training_data(
 ) -> Output[Frame]:
     """All trial customers with their post-trial orders and `total_boxes`, each marked `train`
     or `test` by a seeded, reproducible split. Cohorts that fail their checks are left out."""
-    customers = restore_column_names(trial_customers)
-    orders = restore_column_names(orders)
-    valid, excluded = valid_cohorts(customers, orders)
+    valid, excluded = valid_cohorts(trial_customers, orders)
     if not valid:
         raise Failure(f"no cohort passes its checks (left out: {', '.join(excluded) or 'none'})")
-    customers = customers.loc[customers[COHORT].isin(valid), [*CUSTOMER_COLUMNS, COHORT]]
+    customers = trial_customers.loc[
+        trial_customers[COHORT].isin(valid), [*CUSTOMER_COLUMNS, COHORT]
+    ]
     orders = orders.loc[orders[COHORT].isin(valid), ORDER_COLUMNS]
     data = join_training_data(customers, orders)
     data[SPLIT] = assign_split(data["customer_id"], config.seed)

@@ -40,6 +40,15 @@ class GateDecision:
     reasons: tuple[str, ...]
     figures: dict[str, float]
 
+    @property
+    def passed(self) -> bool:
+        """Whether the gate passes: only a refusal fails it (the champion stays in use)."""
+        return self.decision != REFUSE
+
+    @property
+    def summary(self) -> str:
+        return f"{self.decision}: " + "; ".join(self.reasons)
+
 
 def decide_champion(
     candidates: Mapping[str, CrossValidated], champion: CrossValidated | None, min_r2: float

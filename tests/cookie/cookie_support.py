@@ -18,7 +18,7 @@ from mlops_common.environment import local_data_dir
 STAND_IN_FAMILY = "stand_in"
 
 SMALL_COHORT = 80
-FAST_MODELS = RunConfig(ops={"cookie__candidate_models": {"config": {"n_estimators": 25}}})
+FAST_MODELS = RunConfig(ops={"candidate_models": {"config": {"n_estimators": 25}}})
 
 
 def demo_days() -> list[str]:

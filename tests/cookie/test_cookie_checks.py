@@ -5,17 +5,16 @@ import duckdb
 import pandas as pd
 import pytest
 from cookie_support import check_evaluations, landing_root, run_assets, write_csv
-from dagster import AssetKey, DagsterInstance
+from dagster import DagsterInstance
 
-from cookie_assets.checks import NEW_CUSTOMERS, ORDERS, TRIAL_CUSTOMERS
 from cookie_assets.contract import customers_file, new_customers_file, orders_file
 from cookie_assets.generator import generate_customers, generate_orders
+from cookie_assets.keys import NEW_CUSTOMERS, ORDERS, PREDICTIONS, TRAINING_DATA, TRIAL_CUSTOMERS
 from mlops_common.alerting import alert_sink
 from mlops_common.environment import local_data_dir
 from tests.alert_support import Ticks, delivery_sensor
 
 RAW = [TRIAL_CUSTOMERS, ORDERS]
-TRAINING_DATA = AssetKey(["cookie", "training_data"])
 
 
 def write_cohort_files(day: str, customers: pd.DataFrame, orders: pd.DataFrame) -> None:
@@ -116,7 +115,7 @@ def test_good_cohorts_pass_and_a_bad_one_is_left_out_of_training_until_fixed():
     load_cohort(instance, "2024-03-03")
 
     result = run_assets(instance, [TRAINING_DATA])
-    metadata = result.asset_materializations_for_node("cookie__training_data")[0].metadata
+    metadata = result.asset_materializations_for_node("training_data")[0].metadata
     assert metadata["cohorts_left_out"].value == ["2024-03-03"]
     assert metadata["cohorts"].value == ["2024-03-01", "2024-03-02"]
     assert len(rows("training_data")) == 60
@@ -141,7 +140,7 @@ def test_bad_new_customers_file_blocks_that_days_predictions():
     write_csv(landing_root(), new_customers_file("2024-05-01"), customers)
     result = run_assets(
         instance,
-        [NEW_CUSTOMERS, AssetKey(["cookie", "predictions"])],
+        [NEW_CUSTOMERS, PREDICTIONS],
         "2024-05-01",
         raise_on_error=False,
     )
@@ -150,4 +149,4 @@ def test_bad_new_customers_file_blocks_that_days_predictions():
         evaluation.metadata["issues"].value
     )
     assert not result.success
-    assert not result.asset_materializations_for_node("cookie__predictions")
+    assert not result.asset_materializations_for_node("predictions")

@@ -11,14 +11,23 @@ from cookie_support import (
     seed_small_landing,
     stored_table,
 )
-from dagster import AssetKey, DagsterInstance, RunConfig
+from dagster import DagsterInstance, RunConfig
 
-from cookie_assets.assets.models import CANDIDATE_MODELS, ChampionConfig, champion_name
-from cookie_assets.assets.predictions import BAKE_PLAN, PREDICTIONS
-from cookie_assets.checks import CHAMPION_MODEL, FEATURE_DRIFT, NEW_CUSTOMERS
+from cookie_assets.assets.models import ChampionConfig, champion_name
+from cookie_assets.checks import FEATURE_DRIFT
 from cookie_assets.contract import BOX_COLUMNS, TARGETS, new_customers_file
 from cookie_assets.demo import materialize_local_demo
 from cookie_assets.generator import generate_customers
+from cookie_assets.keys import (
+    BAKE_PLAN,
+    CANDIDATE_MODELS,
+    CHAMPION_MODEL,
+    NEW_CUSTOMERS,
+    ORDERS,
+    PREDICTIONS,
+    TRAINING_DATA,
+    TRIAL_CUSTOMERS,
+)
 from cookie_assets.registry import model_store
 from mlops_common.environment import local_data_dir
 
@@ -163,15 +172,13 @@ def test_champion_gate_refuses_a_champion_below_the_floor(tmp_path, monkeypatch)
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("cookie_cohorts", ["2024-01-01", "2024-01-02"])
     for day in ["2024-01-01", "2024-01-02"]:
-        run_assets(
-            instance, [AssetKey(["cookie", "trial_customers"]), AssetKey(["cookie", "orders"])], day
-        )
-    run_assets(instance, [AssetKey(["cookie", "training_data"])])
+        run_assets(instance, [TRIAL_CUSTOMERS, ORDERS], day)
+    run_assets(instance, [TRAINING_DATA])
     target = "Mandelbärli_boxes"
     strict = RunConfig(
         ops={
             **FAST_MODELS.ops,
-            "cookie__champion_model": {"config": {"min_r2": 0.99}},
+            "champion_model": {"config": {"min_r2": 0.99}},
         }
     )
     result = run_assets(

@@ -5,10 +5,10 @@ import pandas as pd
 from cookie_support import check_evaluations
 from dagster import DagsterInstance, build_sensor_context, materialize
 
-from cookie_assets.checks import ORDERS, TRIAL_CUSTOMERS
 from cookie_assets.contract import customers_file, orders_file
 from cookie_assets.definitions import ASSETS
 from cookie_assets.generator import generate_customers, generate_orders
+from cookie_assets.keys import ORDERS, TRIAL_CUSTOMERS
 from cookie_assets.landing import S3LandingZone, landing_zone
 from cookie_assets.resources import resources
 from cookie_assets.sensors import cookie_landing_sensor
@@ -81,5 +81,5 @@ def test_prod_landing_zone_from_env_loads_a_cohort_from_s3(moto_s3, monkeypatch)
     assert (
         evaluation.metadata["file"].value == f"s3://{BUCKET}/{PREFIX}/orders/2024-04-01_orders.csv"
     )
-    [materialization] = result.asset_materializations_for_node("cookie__orders")
+    [materialization] = result.asset_materializations_for_node("orders")
     assert materialization.metadata["rows"].value == 25

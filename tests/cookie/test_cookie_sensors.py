@@ -2,7 +2,6 @@
 
 from cookie_support import landing_root, recent_days, run_assets, write_csv
 from dagster import (
-    AssetKey,
     AssetMaterialization,
     DagsterInstance,
     RunRequest,
@@ -10,9 +9,9 @@ from dagster import (
     build_sensor_context,
 )
 
-from cookie_assets.checks import NEW_CUSTOMERS, ORDERS, TRIAL_CUSTOMERS
 from cookie_assets.contract import customers_file, new_customers_file, orders_file
 from cookie_assets.generator import generate_customers, generate_orders
+from cookie_assets.keys import NEW_CUSTOMERS, ORDERS, TRAINING_DATA, TRIAL_CUSTOMERS
 from cookie_assets.landing import LocalLandingZone
 from cookie_assets.sensors import (
     cookie_landing_sensor,
@@ -94,6 +93,6 @@ def test_new_orders_trigger_one_retrain():
     request = cookie_retrain_sensor(build_sensor_context(instance=instance))
     assert isinstance(request, RunRequest) and request.run_key.startswith("orders-")
     assert cookie_retrain_sensor.job_name == "cookie_retrain"
-    run_assets(instance, [AssetKey(["cookie", "training_data"])])  # e.g. what `make run` did
+    run_assets(instance, [TRAINING_DATA])  # e.g. what `make run` did
     again = cookie_retrain_sensor(build_sensor_context(instance=instance))
     assert isinstance(again, SkipReason) and "already includes" in again.skip_message

@@ -1,17 +1,17 @@
 """Umlaut column names through the production table IO manager (Snowflake, faked by fakesnow).
 
-Snowflake's IO manager writes columns upper-cased and reads them lower-cased; the pipeline maps
-them back to the contract's spelling (`läckerli_boxes` → `Läckerli_boxes`).
+Snowflake stores columns upper-cased (and dagster-snowflake-pandas reads them lower-cased); the
+cookie location's IO manager gives them back as the assets wrote them (`Läckerli_boxes`).
 """
 
 import pytest
 from cookie_support import landing_root, write_csv
-from dagster import AssetKey, DagsterInstance, materialize
+from dagster import DagsterInstance, materialize
 
-from cookie_assets.checks import ORDERS, TRIAL_CUSTOMERS
 from cookie_assets.contract import customers_file, orders_file
 from cookie_assets.definitions import ASSETS
 from cookie_assets.generator import generate_customers, generate_orders
+from cookie_assets.keys import ORDERS, TRAINING_DATA, TRIAL_CUSTOMERS
 from cookie_assets.landing import LocalLandingZone
 from cookie_assets.resources import resources
 
@@ -28,7 +28,8 @@ TABLES = {
 
 @pytest.fixture
 def fake_snowflake(snowflake_tables):
-    return snowflake_tables("COOKIE_DB", "COOKIE", TABLES)
+    cookie_names = resources()["io_manager"].column_names
+    return snowflake_tables("COOKIE_DB", "COOKIE", TABLES, cookie_names)
 
 
 def test_umlaut_columns_round_trip_through_the_snowflake_io_manager(fake_snowflake):
@@ -50,11 +51,11 @@ def test_umlaut_columns_round_trip_through_the_snowflake_io_manager(fake_snowfla
         )
     result = materialize(
         ASSETS,
-        selection=[AssetKey(["cookie", "training_data"])],
+        selection=[TRAINING_DATA],
         instance=instance,
         resources=snowflake_resources,
     )
-    metadata = result.asset_materializations_for_node("cookie__training_data")[0].metadata
+    metadata = result.asset_materializations_for_node("training_data")[0].metadata
     assert metadata["cohorts"].value == ["2024-01-01", "2024-01-02"]  # both read back valid
     assert "Läckerli_boxes" in metadata["mean_boxes"].value
     cursor.execute("SELECT * FROM COOKIE_DB.COOKIE.TRAINING_DATA")
@@ -71,3 +72,21 @@ def test_umlaut_columns_round_trip_through_the_snowflake_io_manager(fake_snowfla
     )
     cursor.execute("SELECT COHORT, COUNT(*) FROM COOKIE_DB.COOKIE.ORDERS GROUP BY 1")
     assert sorted(cursor.fetchall()) == [("2024-01-01", 20), ("2024-01-02", 20)]
+
+
+def test_a_column_snowflake_would_not_give_back_as_written_is_refused_locally_too():
+    """A new column spelled in neither case (`Zimtstern_boxes`) would read back from Snowflake
+    as `zimtstern_boxes`; the local tables refuse it, so the mistake shows before production."""
+    import pandas as pd
+    from dagster import asset
+
+    from mlops_common.column_names import ColumnNameError
+
+    @asset(key_prefix="cookie")
+    def new_cookie_counts() -> pd.DataFrame:
+        return pd.DataFrame({"customer_id": ["c1"], "Läckerli_boxes": [1], "Zimtstern_boxes": [2]})
+
+    with pytest.raises(
+        ColumnNameError, match="'Zimtstern_boxes' \\(would read back as 'zimtstern_boxes'\\)"
+    ):
+        materialize([new_cookie_counts], resources={"io_manager": resources()["io_manager"]})

@@ -18,17 +18,7 @@ from cookie_support import (
 )
 
 from cookie_assets.assets.models import champion_name
-from cookie_assets.assets.predictions import BAKE_PLAN, PREDICTIONS
-from cookie_assets.assets.training import TRAINING_DATA
-from cookie_assets.checks import (
-    FEATURE_DRIFT,
-    NEW_CUSTOMERS,
-    ORDERS,
-    PREDICTION_DRIFT,
-    REALISED_ACCURACY,
-    REALISED_MAE_WITHIN_CV,
-    TRIAL_CUSTOMERS,
-)
+from cookie_assets.checks import FEATURE_DRIFT, PREDICTION_DRIFT, REALISED_MAE_WITHIN_CV
 from cookie_assets.contract import (
     BOX_COLUMNS,
     TARGETS,
@@ -38,6 +28,15 @@ from cookie_assets.contract import (
     orders_file,
 )
 from cookie_assets.generator import generate_customers, generate_orders
+from cookie_assets.keys import (
+    BAKE_PLAN,
+    NEW_CUSTOMERS,
+    ORDERS,
+    PREDICTIONS,
+    REALISED_ACCURACY,
+    TRAINING_DATA,
+    TRIAL_CUSTOMERS,
+)
 from cookie_assets.monitoring.accuracy import realised_pairs
 from cookie_assets.registry import model_store
 from mlops_common.model_store import LocalModelStore, ModelNotFoundError
@@ -150,7 +149,7 @@ def test_bake_plan_brackets_the_expected_boxes(shop, home):
                 round(expected, 1)
             )
         assert (plan["customers"] == len(customers)).all()
-    [materialization] = shop[3][LIKE].asset_materializations_for_node("cookie__bake_plan")
+    [materialization] = shop[3][LIKE].asset_materializations_for_node("bake_plan")
     header = materialization.metadata["plan"].value.splitlines()[0]
     assert all(column in header for column in ("low", "expected", "high"))
     assert "holdout customers" in materialization.metadata["interval_rule"].value
@@ -187,7 +186,7 @@ def realised_run(instance, max_mae_ratio: float):
     return run_assets(
         instance,
         [REALISED_ACCURACY],
-        run_config=dg.RunConfig(ops={"cookie__realised_accuracy": {"config": config}}),
+        run_config=dg.RunConfig(ops={"realised_accuracy": {"config": config}}),
     )
 
 
@@ -200,7 +199,7 @@ def test_realised_accuracy_once_predicted_customers_order(shop, home):
     requested, cursor = automation_requests(instance, cursor)
     assert requested == 1  # eager on new predictions, though most days have none
     first = realised_run(instance, 1.5)
-    [materialization] = first.asset_materializations_for_node("cookie__realised_accuracy")
+    [materialization] = first.asset_materializations_for_node("realised_accuracy")
     assert materialization.metadata["customers"].value == 0  # nobody predicted has ordered yet
     requested, cursor = automation_requests(instance, cursor)
     assert requested == 0
@@ -232,7 +231,7 @@ def test_realised_accuracy_once_predicted_customers_order(shop, home):
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     assert set(check.metadata["targets_beyond"].value) == set(TARGETS) - {BOX_COLUMNS[0]}
     assert BOX_COLUMNS[1] in check.description and BOX_COLUMNS[0] not in check.description
-    metadata = result.asset_materializations_for_node("cookie__realised_accuracy")[0].metadata
+    metadata = result.asset_materializations_for_node("realised_accuracy")[0].metadata
     assert "data:image/png;base64," in metadata["accuracy"].value
 
     lenient = realised_run(instance, 100.0)

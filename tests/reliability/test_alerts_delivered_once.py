@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from dagster import DagsterInstance, SkipReason, asset, materialize
 
-from cookie_assets.checks import TRIAL_CUSTOMERS
 from cookie_assets.contract import customers_file, orders_file
 from cookie_assets.generator import generate_customers, generate_orders
+from cookie_assets.keys import TRIAL_CUSTOMERS
 from mlops_common.alert_delivery import AlertDeliveryError
 from mlops_common.alerting import LocalOutboxAlerts
 from mlops_common.slack_alerts import SlackAlerts
@@ -195,20 +195,17 @@ def test_each_anomaly_is_alerted_once_across_report_rebuilds(fake_slack):
 
 
 def test_a_refused_champion_is_alerted_once_with_its_reasons(tmp_path):
-    from dagster import AssetKey, RunConfig
+    from dagster import RunConfig
 
-    from cookie_assets.assets.models import CANDIDATE_MODELS
-    from cookie_assets.checks import CHAMPION_MODEL, ORDERS
+    from cookie_assets.keys import CANDIDATE_MODELS, CHAMPION_MODEL, ORDERS, TRAINING_DATA
     from tests.cookie.cookie_support import FAST_MODELS, seed_small_landing
 
     seed_small_landing(landing_root())
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("cookie_cohorts", ["2024-01-01"])
     run_assets(instance, [TRIAL_CUSTOMERS, ORDERS], "2024-01-01")
-    run_assets(instance, [AssetKey(["cookie", "training_data"])])
-    strict = RunConfig(
-        ops={**FAST_MODELS.ops, "cookie__champion_model": {"config": {"min_r2": 0.99}}}
-    )
+    run_assets(instance, [TRAINING_DATA])
+    strict = RunConfig(ops={**FAST_MODELS.ops, "champion_model": {"config": {"min_r2": 0.99}}})
     refused = run_assets(
         instance, [CANDIDATE_MODELS, CHAMPION_MODEL], "total_boxes", strict, raise_on_error=False
     )

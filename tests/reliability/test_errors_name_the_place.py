@@ -3,9 +3,9 @@
 import pandas as pd
 from dagster import DagsterInstance
 
-from cookie_assets.checks import ORDERS, TRIAL_CUSTOMERS
 from cookie_assets.contract import customers_file, orders_file
 from cookie_assets.generator import generate_customers, generate_orders
+from cookie_assets.keys import ORDERS, TRIAL_CUSTOMERS
 from tests.cookie.cookie_support import check_evaluations, landing_root, run_assets, write_csv
 from tests.local_tables import local_count
 

@@ -112,8 +112,8 @@ def test_a_write_failing_after_the_delete_rolls_back_on_duckdb():
 def test_a_header_only_cookie_reupload_keeps_the_cohorts_customers(tmp_path):
     from dagster import DagsterInstance
 
-    from cookie_assets.checks import TRIAL_CUSTOMERS
     from cookie_assets.contract import CUSTOMER_COLUMNS, customers_file
+    from cookie_assets.keys import TRIAL_CUSTOMERS
     from tests.cookie.cookie_support import demo_days, landing_root, run_assets, seed_small_landing
 
     instance = DagsterInstance.ephemeral()
