@@ -3,7 +3,7 @@
 import dagster as dg
 
 from cookie_assets.assets.models import champion_name
-from cookie_assets.contract import CUSTOMERS_FOLDER, NEW_CUSTOMERS_FOLDER, ORDERS_FOLDER, TARGETS
+from cookie_assets.contract import CUSTOMERS_FOLDER, ORDERS_FOLDER, TARGETS
 from cookie_assets.keys import (
     BAKE_PLAN,
     CANDIDATE_MODELS,
@@ -16,7 +16,7 @@ from cookie_assets.keys import (
     TRIAL_CUSTOMERS,
 )
 from cookie_assets.partitions import cohorts, prediction_days
-from cookie_assets.sensors import landing_days
+from cookie_assets.sensors import landing_days, new_customer_days
 from mlops_common.run_logging import QUIET_CONSOLE
 
 FIGURES = ("r2", "r2_std", "holdout_r2")
@@ -38,12 +38,12 @@ def materialize_local_demo(instance: dg.DagsterInstance) -> list[str]:
         landing_days(landing, CUSTOMERS_FOLDER, "_customers.csv")
         & landing_days(landing, ORDERS_FOLDER, "_orders.csv")
     )
-    calendar = set(prediction_days.get_partition_keys())
-    new_days = sorted(landing_days(landing, NEW_CUSTOMERS_FOLDER, "_customers.csv") & calendar)
+    new_days = new_customer_days(landing)
     history = [day for day in cohort_days if day < new_days[0]]
     later = [day for day in cohort_days if day >= new_days[0]]
-    known = set(instance.get_dynamic_partitions(cohorts.name))
-    instance.add_dynamic_partitions(cohorts.name, [d for d in cohort_days if d not in known])
+    for partitions, days in [(cohorts, cohort_days), (prediction_days, new_days)]:
+        known = set(instance.get_dynamic_partitions(partitions.name))
+        instance.add_dynamic_partitions(partitions.name, [d for d in days if d not in known])
 
     def run(selection: list[dg.AssetKey], partition_key: str | None = None) -> None:
         dg.materialize(

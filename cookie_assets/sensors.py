@@ -1,5 +1,7 @@
 """Sensors: cohorts and new customers discovered in the landing zone, retraining on new orders."""
 
+from datetime import UTC, date, datetime
+
 from dagster import (
     AssetSelection,
     AutomationConditionSensorDefinition,
@@ -28,6 +30,14 @@ def landing_days(landing: LandingZone, folder: str, suffix: str) -> set[str]:
     return {day for day in (day_of(f, suffix) for f in landing.list_files(folder)) if day}
 
 
+def new_customer_days(landing: LandingZone, today: date | None = None) -> list[str]:
+    """The days whose new-customers file has landed, up to yesterday (UTC): a file dated today
+    or later waits until its day is over."""
+    today = today or datetime.now(UTC).date()
+    landed = landing_days(landing, NEW_CUSTOMERS_FOLDER, "_customers.csv")
+    return sorted(day for day in landed if day < today.isoformat())
+
+
 @sensor(
     name="cookie_landing_sensor",
     description="Adds a cohort partition, and loads it, once both of a day's files (customers "
@@ -51,8 +61,8 @@ def cookie_landing_sensor(context: SensorEvaluationContext, landing: LandingZone
 
 @sensor(
     name="cookie_new_customers_sensor",
-    description="Loads each day's new-customers file when it lands (days already loaded are "
-    "skipped); predictions follow.",
+    description="Adds a prediction day, and loads it, when its new-customers file lands (days "
+    "already loaded are skipped); predictions and the bake plan follow.",
     target=AssetSelection.assets(NEW_CUSTOMERS),
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
@@ -60,15 +70,19 @@ def cookie_landing_sensor(context: SensorEvaluationContext, landing: LandingZone
 def cookie_new_customers_sensor(
     context: SensorEvaluationContext, landing: LandingZone
 ) -> SensorResult:
-    days = set(prediction_days.get_partition_keys())
+    landed = new_customer_days(landing)
+    known = set(context.instance.get_dynamic_partitions(prediction_days.name))
+    new_days = [day for day in landed if day not in known]
     loaded = context.instance.get_materialized_partitions(NEW_CUSTOMERS)
-    arrived = sorted(
-        (landing_days(landing, NEW_CUSTOMERS_FOLDER, "_customers.csv") & days) - loaded
-    )
     return SensorResult(
         run_requests=[
-            RunRequest(run_key=f"new-customers-{day}", partition_key=day) for day in arrived
-        ]
+            RunRequest(run_key=f"new-customers-{day}", partition_key=day)
+            for day in landed
+            if day not in loaded
+        ],
+        dynamic_partitions_requests=[prediction_days.build_add_request(new_days)]
+        if new_days
+        else [],
     )
 
 

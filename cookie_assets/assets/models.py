@@ -120,7 +120,10 @@ def candidate_models(
         for family in FAMILIES
     }
     rows = []
-    with compute.workspace() as workspace, model_store.writer(context.run.run_id) as writer:
+    with (
+        compute.workspace() as workspace,
+        model_store.writer(context.op_execution_context.run_id) as writer,
+    ):
         train_set = workspace.to_dataset(train[training_columns(target)])
         test_set = workspace.to_dataset(test[prediction_columns()])
         for family in FAMILIES:
@@ -224,7 +227,9 @@ def champion_model(
     champion = incumbent
     if gate.decision == PROMOTE:
         expected = candidates.loc[gate.challenger, "model_version"]
-        champion = _promote(model_store, context.run.run_id, target, gate.challenger, expected)
+        champion = _promote(
+            model_store, context.op_execution_context.run_id, target, gate.challenger, expected
+        )
     return MaterializeResult(
         metadata={
             "candidates": MetadataValue.md(_figures_table(candidate_models)),

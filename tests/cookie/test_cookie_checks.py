@@ -10,6 +10,7 @@ from dagster import DagsterInstance
 from cookie_assets.contract import customers_file, new_customers_file, orders_file
 from cookie_assets.generator import generate_customers, generate_orders
 from cookie_assets.keys import NEW_CUSTOMERS, ORDERS, PREDICTIONS, TRAINING_DATA, TRIAL_CUSTOMERS
+from cookie_assets.partitions import prediction_days
 from mlops_common.alerting import alert_sink
 from mlops_common.environment import local_data_dir
 from tests.alert_support import Ticks, delivery_sensor
@@ -138,6 +139,7 @@ def test_bad_new_customers_file_blocks_that_days_predictions():
     customers = generate_customers(20, 9)
     customers.loc[2, "number_of_children"] = 7
     write_csv(landing_root(), new_customers_file("2024-05-01"), customers)
+    instance.add_dynamic_partitions(prediction_days.name, ["2024-05-01"])
     result = run_assets(
         instance,
         [NEW_CUSTOMERS, PREDICTIONS],

@@ -68,7 +68,7 @@ def test_seeded_demo_folder_yields_the_demo_cohorts_and_a_later_one():
     ]
 
 
-def test_new_customer_files_request_their_day_partition_unless_already_loaded():
+def test_new_customer_files_add_their_day_and_load_it_unless_already_loaded():
     instance = DagsterInstance.ephemeral()
     for day in ["2024-05-01", "2024-05-02", "2999-01-01"]:
         write_csv(landing_root(), new_customers_file(day), generate_customers(5, 2))
@@ -77,9 +77,15 @@ def test_new_customer_files_request_their_day_partition_unless_already_loaded():
     )
     context = build_sensor_context(instance=instance, resources={"landing": zone()})
     result = cookie_new_customers_sensor(context)
+    [add] = result.dynamic_partitions_requests  # a day not over yet (2999-01-01) waits
+    assert add.partitions_def_name == "cookie_prediction_days"
+    assert list(add.partition_keys) == ["2024-05-01", "2024-05-02"]
     assert [(r.partition_key, r.run_key) for r in result.run_requests] == [
-        ("2024-05-02", "new-customers-2024-05-02")  # a day not yet in the calendar waits
+        ("2024-05-02", "new-customers-2024-05-02")
     ]
+    instance.add_dynamic_partitions("cookie_prediction_days", ["2024-05-01", "2024-05-02"])
+    again = cookie_new_customers_sensor(context)
+    assert not again.dynamic_partitions_requests
 
 
 def test_new_orders_trigger_one_retrain():

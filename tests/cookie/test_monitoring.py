@@ -38,6 +38,7 @@ from cookie_assets.keys import (
     TRIAL_CUSTOMERS,
 )
 from cookie_assets.monitoring.accuracy import realised_pairs
+from cookie_assets.partitions import prediction_days
 from cookie_assets.registry import model_store
 from mlops_common.model_store import LocalModelStore, ModelNotFoundError
 
@@ -88,6 +89,7 @@ def shop(tmp_path_factory):
         results = {}
         for day, customers in days.items():
             write_csv(landing_root(), new_customers_file(day), customers)
+            instance.add_dynamic_partitions(prediction_days.name, [day])
             results[day] = run_assets(instance, [NEW_CUSTOMERS, PREDICTIONS, BAKE_PLAN], day)
     return home, instance, days, results
 
@@ -195,6 +197,7 @@ def test_realised_accuracy_once_predicted_customers_order(shop, home):
     crafted = without_purple(generate_customers(4, 21)).assign(sweetness_like=[2, 5, 8, 10])
     write_csv(landing_root(), new_customers_file(CRAFTED), crafted)
     cursor = automation_requests(instance)[1]  # the automation sensor's first tick
+    instance.add_dynamic_partitions(prediction_days.name, [CRAFTED])
     run_assets(instance, [NEW_CUSTOMERS, PREDICTIONS], CRAFTED)
     requested, cursor = automation_requests(instance, cursor)
     assert requested == 1  # eager on new predictions, though most days have none
