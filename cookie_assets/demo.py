@@ -15,6 +15,7 @@ from cookie_assets.keys import (
     TRAINING_DATA,
     TRIAL_CUSTOMERS,
 )
+from cookie_assets.modeling.candidates import DEFAULT_N_ESTIMATORS
 from cookie_assets.partitions import cohorts, prediction_days
 from cookie_assets.sensors import landing_days, new_customer_days
 from mlops_common.run_logging import QUIET_CONSOLE
@@ -22,12 +23,14 @@ from mlops_common.run_logging import QUIET_CONSOLE
 FIGURES = ("r2", "r2_std", "holdout_r2")
 
 
-def materialize_local_demo(instance: dg.DagsterInstance) -> list[str]:
+def materialize_local_demo(
+    instance: dg.DagsterInstance, n_estimators: int = DEFAULT_N_ESTIMATORS
+) -> list[str]:
     """Replays the landing zone in the order the sensors would meet it: the cohorts before the
     first new-customers day are loaded and trained on and champions picked; every new-customers
     day is predicted with its bake plan; then later cohorts arrive (orders of customers predicted
-    earlier) and the realised accuracy is measured. Returns summary lines for the person
-    running the demo."""
+    earlier) and the realised accuracy is measured. `n_estimators`: trees of the tree-based
+    candidates (fewer train faster). Returns summary lines for the person running the demo."""
     from cookie_assets.definitions import ASSETS
     from cookie_assets.resources import resources as build_resources
 
@@ -45,21 +48,25 @@ def materialize_local_demo(instance: dg.DagsterInstance) -> list[str]:
         known = set(instance.get_dynamic_partitions(partitions.name))
         instance.add_dynamic_partitions(partitions.name, [d for d in days if d not in known])
 
-    def run(selection: list[dg.AssetKey], partition_key: str | None = None) -> None:
+    models_config = {"candidate_models": {"config": {"n_estimators": n_estimators}}}
+
+    def run(
+        selection: list[dg.AssetKey], partition_key: str | None = None, ops: dict | None = None
+    ) -> None:
         dg.materialize(
             assets,
             selection=selection,
             partition_key=partition_key,
             instance=instance,
             resources=resources,
-            run_config=dg.RunConfig(loggers=QUIET_CONSOLE),
+            run_config=dg.RunConfig(ops=ops, loggers=QUIET_CONSOLE),
         )
 
     for day in history:
         run([TRIAL_CUSTOMERS, ORDERS], day)
     run([TRAINING_DATA])
     for target in TARGETS:
-        run([CANDIDATE_MODELS, CHAMPION_MODEL], target)
+        run([CANDIDATE_MODELS, CHAMPION_MODEL], target, models_config)
     for day in new_days:
         run([NEW_CUSTOMERS, PREDICTIONS, BAKE_PLAN], day)
     for day in later:
@@ -68,7 +75,7 @@ def materialize_local_demo(instance: dg.DagsterInstance) -> list[str]:
         run([REALISED_ACCURACY])
         run([TRAINING_DATA])  # what the retraining sensor does with the later orders
         for target in TARGETS:
-            run([CANDIDATE_MODELS, CHAMPION_MODEL], target)
+            run([CANDIDATE_MODELS, CHAMPION_MODEL], target, models_config)
 
     store = resources["model_store"]
     lines = [f"cookie: {len(history)} cohorts loaded ({history[0]} … {history[-1]})"]

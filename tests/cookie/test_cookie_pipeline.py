@@ -26,7 +26,7 @@ def test_the_demo_materialises_every_cookie_asset():
     every new-customer day, and the realised accuracy of the customers who ordered later."""
     seed_small_landing(landing_root())
     instance = DagsterInstance.ephemeral()
-    summary = materialize_local_demo(instance)
+    summary = materialize_local_demo(instance, n_estimators=25)
 
     assert summary[0] == "cookie: 4 cohorts loaded (2024-01-01 … 2024-01-04)"
     for target in TARGETS:
