@@ -1,4 +1,8 @@
-"""Asset checks: the data contract on every landing file, and the gate before a new champion."""
+"""Asset checks: the data contract on every landing file, and the gate before a new champion.
+
+Specs attached to an asset name it as it is defined (`champion_model`); the location adds the
+key prefix when it loads the assets (see keys.py).
+"""
 
 import warnings
 from collections.abc import Iterable

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
 
 CUSTOMER_ID = "customer_id"
 COHORT = "cohort"
@@ -47,7 +43,6 @@ ORDERS_FOLDER = "orders"
 NEW_CUSTOMERS_FOLDER = "new_customers"
 
 _UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
-# Every name the pipeline stores, and how it is spelled where only ASCII is allowed.
 
 
 def to_ascii(name: str) -> str:

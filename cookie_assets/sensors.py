@@ -15,7 +15,7 @@ from dagster import (
 )
 
 from cookie_assets.contract import CUSTOMERS_FOLDER, NEW_CUSTOMERS_FOLDER, ORDERS_FOLDER, day_of
-from cookie_assets.keys import NEW_CUSTOMERS, ORDERS, TRAINING_DATA, TRIAL_CUSTOMERS
+from cookie_assets.keys import NEW_CUSTOMERS, ORDERS, PREFIX, TRAINING_DATA, TRIAL_CUSTOMERS
 from cookie_assets.landing import LandingZone
 from cookie_assets.partitions import cohorts, prediction_days
 
@@ -112,7 +112,7 @@ def _latest_storage_id(instance, key) -> int | None:
 
 cookie_automation_sensor = AutomationConditionSensorDefinition(
     "cookie_automation_sensor",
-    target=AssetSelection.key_prefixes(["cookie"]),
+    target=AssetSelection.key_prefixes([PREFIX]),
     default_status=DefaultSensorStatus.RUNNING,
     description="Materialises models after retraining and predictions for each new day.",
 )

@@ -4,6 +4,7 @@ from dagster import AssetKey, DynamicPartitionsDefinition, StaticPartitionsDefin
 
 from cookie_assets.compute import SnowparkCompute, TrainingCompute, training_compute
 from cookie_assets.contract import TARGETS
+from cookie_assets.keys import ALL
 from cookie_assets.landing import S3LandingZone, landing_zone
 from cookie_assets.registry import SnowflakeRegistryModelStore, model_store, registry_model_name
 from mlops_common.model_store import LocalModelStore
@@ -28,6 +29,7 @@ def test_graph_has_the_expected_assets_checks_and_sensors():
             "realised_accuracy",
         ]
     }
+    assert set(graph.get_all_asset_keys()) == set(ALL)  # keys.py names every asset
     customers = graph.get(AssetKey(["cookie", "trial_customers"]))
     assert isinstance(customers.partitions_def, DynamicPartitionsDefinition)
     champion = graph.get(AssetKey(["cookie", "champion_model"]))
