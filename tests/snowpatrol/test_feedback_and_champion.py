@@ -4,9 +4,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from dagster import AssetKey, DagsterInstance
 
-from mlops_common.alerting import LocalOutboxAlerts
 from snowpatrol_assets.detection.champion import MIN_F1_GAIN, elect_champion
 from snowpatrol_assets.detection.evaluation import (
     DetectionQuality,
@@ -14,11 +12,7 @@ from snowpatrol_assets.detection.evaluation import (
     detection_quality,
 )
 from snowpatrol_assets.feedback import feedback_row, not_alerted
-from snowpatrol_assets.feedback_job import record_anomaly_feedback
 from snowpatrol_assets.pricing import CreditPrice, OrganizationCreditPrice
-from snowpatrol_assets.resources import build_resources
-from tests.alert_support import Ticks, delivery_sensor
-from tests.reliability.snowpatrol_graph import SCORING, build_graph, run
 
 
 def quality(precision, event_recall, false_alerts=0.5) -> DetectionQuality:
@@ -89,44 +83,6 @@ def test_labels_and_silences_mute_exactly_their_days():
         LAST_DAY=lambda f: pd.to_datetime(f["LAST_DAY"]),
     )
     assert list(not_alerted(anomalies, feedback)) == [True, False, True, False]
-
-
-def test_a_labelled_anomaly_is_never_alerted_again(tmp_path):
-    instance = DagsterInstance.ephemeral()
-    resources = build_resources()
-    build_graph(instance, resources)
-    run(instance, SCORING, resources)
-    report = (
-        instance.get_latest_materialization_event(AssetKey("anomaly_report"))
-        .asset_materialization.metadata["anomalies"]
-        .value
-    )
-    assert report, "the simulated window must hold anomalies"
-    first = report[0]
-    key, day = first["key"], first["day"]
-    result = record_anomaly_feedback.execute_in_process(
-        run_config={
-            "ops": {
-                "record_feedback": {
-                    "config": {"warehouse_key": key, "label": "false_alarm", "first_day": day}
-                }
-            }
-        },
-        resources={"anomaly_feedback": resources["anomaly_feedback"]},
-    )
-    assert result.success
-    run(instance, SCORING, resources)
-    after = (
-        instance.get_latest_materialization_event(AssetKey("anomaly_report"))
-        .asset_materialization.metadata["anomalies"]
-        .value
-    )
-    assert first["id"] not in {a["id"] for a in after}
-    assert len(after) == len(report) - 1
-    outbox = LocalOutboxAlerts(outbox=str(tmp_path / "outbox"))
-    Ticks(delivery_sensor("snowpatrol"), instance, outbox).tick()
-    [alert] = list((tmp_path / "outbox").glob("*.md"))
-    assert first["id"] not in alert.read_text().split("-->", 1)[0]
 
 
 def test_the_configured_price_prices_every_day():
