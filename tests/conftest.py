@@ -1,4 +1,5 @@
-"""Shared fixtures: a local Dagster home per test and a fake Slack Web API on 127.0.0.1."""
+"""Shared fixtures: a local Dagster home per test, and the local peers production paths are
+tested against (a fake Slack Web API, fakesnow, a moto S3 server), all on 127.0.0.1."""
 
 import json
 import socket
@@ -95,10 +96,16 @@ def _slack_handler(slack: FakeSlack):
 
 
 @pytest.fixture
-def fake_slack(monkeypatch):
-    """A fake Slack Web API: records requests, answers chat.postMessage and auth.test."""
-    for variable in PROXY_VARIABLES:  # slack_sdk would send 127.0.0.1 traffic to a proxy
+def no_proxy(monkeypatch):
+    """No proxy from the environment: clients would send 127.0.0.1 traffic through it."""
+    for variable in PROXY_VARIABLES:
         monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+def fake_slack(no_proxy):
+    """A fake Slack Web API: records requests, answers chat.postMessage and auth.test."""
     slack = FakeSlack(base_url="", token=FAKE_SLACK_TOKEN)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _slack_handler(slack))
     slack.base_url = f"http://127.0.0.1:{server.server_address[1]}/api/"
@@ -117,9 +124,10 @@ def snowflake_tables():
     """fakesnow patched in, also where the Snowflake pandas IO manager imported `write_pandas`.
 
     Yields `create(database, schema, {table: columns}, column_names=None)`, which makes the
-    tables (fakesnow cannot create one on the IO manager's first write, FACTS.md) and returns a
-    cursor and the project's production IO manager pointed at that schema (spelling columns by
-    `column_names`, default upper-case).
+    tables and returns a cursor and the project's production IO manager pointed at that schema
+    (spelling columns by `column_names`, default upper-case). The tables must exist first: the
+    IO manager creates a missing table when Snowflake's error says it "does not exist or not
+    authorized", and fakesnow words that error differently.
     """
     import fakesnow
     import snowflake.connector
@@ -151,19 +159,17 @@ def snowflake_tables():
 
 @pytest.fixture
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for a server the test starts)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 @pytest.fixture
-def moto_s3(monkeypatch, free_port):
+def moto_s3(monkeypatch, no_proxy, free_port):
     """A moto S3 server on 127.0.0.1 with fake credentials; yields its endpoint URL."""
     from moto.server import ThreadedMotoServer
 
-    for variable in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]:
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")

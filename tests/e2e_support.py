@@ -9,7 +9,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -123,12 +122,6 @@ def run_preparation(home: Path, workspace: Path, days: int, timeout: float = 180
         )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for(what: str, probe: Callable[[], object], timeout: float, interval: float = 0.5):
     """Calls `probe` until it returns something truthy, and returns that; fails after `timeout`
     seconds naming `what`. Exceptions from `probe` propagate (they are real failures)."""
@@ -155,8 +148,8 @@ class Stopwatch:
 class DagsterDev:
     """A `dagster dev` process group on 127.0.0.1 and a small client for its GraphQL API."""
 
-    def __init__(self, workspace: Path, home: Path, log_path: Path):
-        self.port = free_port()
+    def __init__(self, workspace: Path, home: Path, log_path: Path, port: int):
+        self.port = port
         self.url = f"http://127.0.0.1:{self.port}/graphql"
         self.log_path = log_path
         self._log = log_path.open("wb")
@@ -220,9 +213,9 @@ class DagsterDev:
 
 
 @contextlib.contextmanager
-def dagster_dev(workspace: Path, home: Path, log_path: Path) -> Iterator[DagsterDev]:
-    """Runs `dagster dev`; always stops it, printing the log tail if the body failed."""
-    server = DagsterDev(workspace, home, log_path)
+def dagster_dev(workspace: Path, home: Path, log_path: Path, port: int) -> Iterator[DagsterDev]:
+    """Runs `dagster dev` on `port`; always stops it, printing the log tail if the body failed."""
+    server = DagsterDev(workspace, home, log_path, port)
     try:
         yield server
     except BaseException:

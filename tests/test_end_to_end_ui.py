@@ -124,11 +124,13 @@ def dagster_home(tmp_path: Path) -> Path:
     return home
 
 
-def test_backfill_trains_several_warehouses_in_one_run(tmp_path: Path, dagster_home: Path):
+def test_backfill_trains_several_warehouses_in_one_run(
+    tmp_path: Path, dagster_home: Path, free_port: int
+):
     clock = Stopwatch()
     run_preparation(dagster_home, WORKSPACE, USAGE_DAYS)
     clock.lap("instance prepared")
-    with dagster_dev(WORKSPACE, dagster_home, tmp_path / "dagster_dev.log") as dev:
+    with dagster_dev(WORKSPACE, dagster_home, tmp_path / "dagster_dev.log", free_port) as dev:
         wait_for("the webserver", dev.is_serving, LOAD_TIMEOUT)
         wait_for(f"code locations {sorted(LOCATIONS)}", lambda: locations_loaded(dev), LOAD_TIMEOUT)
         clock.lap("code locations loaded")

@@ -82,10 +82,8 @@ def test_a_never_trained_model_is_not_found_and_not_an_error(tmp_path):
 
 
 @pytest.fixture
-def failing_wandb(monkeypatch):
+def failing_wandb(no_proxy):
     """A local HTTP server in W&B's place that answers every call with one status."""
-    for variable in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]:
-        monkeypatch.delenv(variable, raising=False)
     status = {"code": 500}
 
     class Handler(BaseHTTPRequestHandler):

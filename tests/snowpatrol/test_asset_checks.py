@@ -1,10 +1,8 @@
 """Every metering and usage check, passing on clean data and failing on crafted bad data."""
 
-import duckdb
 import pytest
 from dagster import materialize
 
-from mlops_common.environment import local_data_dir
 from mlops_common.storage import table_io_manager
 from snowpatrol_assets.assets.ingest import warehouse_daily_usage, warehouse_metering
 from snowpatrol_assets.checks import (
@@ -18,6 +16,7 @@ from snowpatrol_assets.checks import (
 from snowpatrol_assets.resources import build_resources
 from snowpatrol_assets.sensors import RANGE_END, RANGE_START
 from snowpatrol_assets.sources import SimulatedAccountSource
+from tests.local_tables import local_count, local_rows
 
 FIRST, MIDDLE, LAST = "2026-06-01", "2026-06-02", "2026-06-03"
 
@@ -55,12 +54,6 @@ def run(defect="none", first=FIRST, last=LAST, assets=(warehouse_metering, wareh
 
 def evaluations(result) -> dict:
     return {e.check_name: e for e in result.get_asset_check_evaluations()}
-
-
-def stored_rows(table: str) -> int:
-    database = local_data_dir() / "snowpatrol_tables.duckdb"
-    with duckdb.connect(str(database), read_only=True) as connection:
-        return connection.execute(f"select count(*) from snowpatrol.{table}").fetchone()[0]
 
 
 def test_clean_days_pass_every_check_and_flow_downstream():
@@ -105,10 +98,10 @@ def test_a_repeated_warehouse_hour_fails_uniqueness():
 
 def test_rematerialising_days_replaces_them_without_duplicates():
     run(assets=[warehouse_metering])
-    first = stored_rows("warehouse_metering")
+    first = local_count("snowpatrol", "warehouse_metering")
     run(assets=[warehouse_metering], first=MIDDLE, last=LAST)
     run(assets=[warehouse_metering])
-    assert stored_rows("warehouse_metering") == first > 0
+    assert local_count("snowpatrol", "warehouse_metering") == first > 0
 
 
 def test_a_day_never_loaded_is_a_gap_in_the_usage_history():
@@ -131,9 +124,7 @@ def test_a_day_never_loaded_is_a_gap_in_the_usage_history():
 @pytest.mark.parametrize("name", ["MARKETING BI 'EU'"])
 def test_warehouse_names_with_quotes_and_spaces_survive_storage(name):
     run()
-    database = local_data_dir() / "snowpatrol_tables.duckdb"
-    with duckdb.connect(str(database), read_only=True) as connection:
-        rows = connection.execute(
-            "select distinct WAREHOUSE_NAME from snowpatrol.warehouse_daily_usage"
-        ).fetchall()
+    rows = local_rows(
+        "snowpatrol", "select distinct WAREHOUSE_NAME from snowpatrol.warehouse_daily_usage"
+    )
     assert name in {r[0] for r in rows}
