@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from e2e_support import REPO, DagsterDev, Stopwatch, dagster_dev, run_preparation, wait_for
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 WORKSPACE = REPO / "workspace.yaml"
 LOCATIONS = {"snowpatrol", "cookie"}

@@ -16,5 +16,4 @@ def test_the_example_sets_nothing_until_a_line_is_uncommented():
     lines = (REPO / ".env.example").read_text().splitlines()
     active = [line for line in lines if re.match(r"^\s*[A-Z_]+\s*=", line)]
     assert active == []
-    assert any(line.startswith("# DAGSTER_DEPLOYMENT=prod") for line in lines)
-    assert "OVERRIDE the shell" in (REPO / ".env.example").read_text()
+    assert any(line.startswith("# DAGSTER_DEPLOYMENT=prod") for line in lines)  # not empty

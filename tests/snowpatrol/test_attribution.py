@@ -176,6 +176,7 @@ def test_reference_days_are_ordinary_same_weekdays_within_a_warehouse_life():
     assert len(pairs) == len(anomalies) + len(reference_pairs)
 
 
+@pytest.mark.slow
 def test_top_cause_is_the_injected_cause_for_nearly_every_simulated_anomaly():
     end = SIMULATION_START + timedelta(days=120)
     matrix = daily_usage_matrix(simulate_metering(SIMULATION_START, end), pd.Timestamp(end))

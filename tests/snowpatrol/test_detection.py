@@ -101,6 +101,7 @@ def test_runs_cover_exactly_the_needed_partitions():
     assert contiguous_runs(set(), order) == []
 
 
+@pytest.mark.slow
 def test_robust_stl_catches_more_runaway_days_of_the_simulated_account_than_the_seed():
     end = date(2026, 11, 1)
     metering = simulate_metering(SIMULATION_START, end)

@@ -4,6 +4,7 @@ together. What each asset decides is tested on small frames in test_*_asset(s).p
 
 from pathlib import Path
 
+import pytest
 from dagster import DagsterInstance, materialize
 
 from mlops_common.alerting import LocalOutboxAlerts
@@ -18,6 +19,7 @@ DAYS = [d for d in usage_days.get_partition_keys() if "2026-05-01" <= d <= "2026
 DROPPED = "ACME_PROD/114"  # LEGACY_REPORTING_WH
 
 
+@pytest.mark.slow
 def test_the_local_pipeline_reports_injected_anomalies_and_alerts_each_once(local_dagster_home):
     instance = DagsterInstance.ephemeral()
     summary = materialize_local_demo(instance, days=DAYS)
