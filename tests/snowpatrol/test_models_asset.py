@@ -1,6 +1,9 @@
 """`warehouse_anomaly_models` on a small fleet in memory: which warehouses get a model, which
 version, and what each warehouse partition records."""
 
+import pytest
+
+from mlops_common.model_store import ModelNotFoundError
 from snowpatrol_assets.partitions import warehouses
 from tests.snowpatrol.small_fleet import ACTIVE, DROPPED, TOO_SHORT, train, warehouse_instance
 
@@ -26,6 +29,8 @@ def test_every_active_warehouse_of_the_range_gets_a_model_and_no_other(fleet_usa
         assert stored.version == "v1" and stored.metadata["warehouse_key"] == key
     for key in (DROPPED, TOO_SHORT):
         assert "model_version" not in partition_metadata(result).get(key, {})
+        with pytest.raises(ModelNotFoundError):
+            model_store.load_latest(key)
     [check] = result.get_asset_check_evaluations()
     assert check.metadata["models_trained"].value == len(ACTIVE)
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from dagster import Failure, build_asset_context
 
+from mlops_common.model_store import LocalModelStore
 from snowpatrol_assets.assets.scoring import (
     ScoringConfig,
     usage_anomalies,
@@ -82,10 +83,8 @@ def test_a_warehouse_the_models_table_does_not_list_is_not_scored(fleet_usage, t
 
 
 def test_a_listed_model_missing_from_the_store_fails_naming_the_warehouse_and_store(
-    fleet_usage, trained, model_store, tmp_path
+    fleet_usage, trained, tmp_path
 ):
-    from mlops_common.model_store import LocalModelStore
-
     empty = LocalModelStore(root=str(tmp_path / "elsewhere"))
     with pytest.raises(Failure) as failure:
         score(fleet_usage, (empty, trained[1]))
