@@ -19,7 +19,7 @@ One process, one data set, two measurements:
     every method (printed apart as `evaluation_s`).
 (b) bare maths: the same stored rows read back (not timed), then the pure functions the
     assets call, serially in this process, without Dagster, storage or charts: the matrix
-    (`daily_usage_matrix`, warehouse status), the drift features (`decompose`, `ks_drift`,
+    (`daily_usage_matrix`, warehouse status), the drift features (`decompose`, `usage_drift`,
     `drifted_warehouses`), the models (`fit_detector` and the training anomaly rate) and the
     scores (`score_usage`).
 
@@ -246,8 +246,8 @@ def measure_bare_maths(rows: Path, peaks: dict[str, float]) -> float:
         decompose,
         drifted_warehouses,
         fit_detector,
-        ks_drift,
         score_usage,
+        usage_drift,
     )
     from snowpatrol_assets.detection.methods import DEFAULT_METHOD
     from snowpatrol_assets.usage.columns import START_TIME
@@ -269,10 +269,10 @@ def measure_bare_maths(rows: Path, peaks: dict[str, float]) -> float:
         del metering
         active = set(status.active)
         with timed() as stage:
-            drift = {
-                key: ks_drift(decompose(credits)["residual"])
-                for key, _, _, credits in warehouse_series(matrix, active)
-            }
+            drift = {}
+            for key, _, _, credits in warehouse_series(matrix, active):
+                decompose(credits)
+                drift[key] = usage_drift(credits)
             drifted_warehouses(drift)
         timings["features"] = stage()
         with timed() as stage:

@@ -70,7 +70,8 @@ def drift_check_spec(asset: str) -> AssetCheckSpec:
     return AssetCheckSpec(
         DRIFT,
         asset=asset,
-        description="Kolmogorov-Smirnov test per warehouse: last 7 days' residuals against the "
-        "history before them, decided across the fleet with Benjamini-Hochberg (false discovery "
-        "rate 5 %). Drifted warehouses are retrained.",
+        description="Kolmogorov-Smirnov test per warehouse: the last 7 days' log credits "
+        "(relative to each weekday's usual level) against the 8 weeks before them, decided "
+        "across the fleet with Benjamini-Hochberg (false discovery rate 5 %). Drifted "
+        "warehouses are retrained.",
     )

@@ -15,8 +15,8 @@ from snowpatrol_assets.checks import drift_check_spec
 )
 def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usage):
     """Daily credits of every active warehouse split into trend, weekly seasonality and residual,
-    with a drift test per warehouse: has the last week's residual left the distribution of the
-    history before it?
+    with a drift test per warehouse: has the last week's usage (log credits, relative to each
+    weekday's usual level) left the distribution of the eight weeks before it?
 
     The whole fleet is tested at once, so the drift decision controls the false discovery rate
     (Benjamini-Hochberg): with 1,000 warehouses, plain p < 0.05 would call about 50 of them
@@ -56,7 +56,7 @@ def decomposed_with_drift(credits):
     """One warehouse's trend / seasonal / residual split and its KS drift test (run in a
     worker process)."""
     from snowpatrol_assets.detection.decomposition import decompose
-    from snowpatrol_assets.detection.drift import ks_drift
+    from snowpatrol_assets.detection.drift import usage_drift
 
     parts = decompose(credits)
-    return parts, ks_drift(parts["residual"])
+    return parts, usage_drift(credits)

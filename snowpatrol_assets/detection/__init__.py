@@ -20,6 +20,7 @@ _HOMES = {
     "DriftResult": "drift",
     "drifted_warehouses": "drift",
     "ks_drift": "drift",
+    "usage_drift": "drift",
     "WarehouseModel": "isolation_forest",
     "fit_model": "isolation_forest",
     "score": "isolation_forest",

@@ -1,4 +1,5 @@
-"""Data drift: do the last days' residuals come from the same distribution as the history?"""
+"""Data drift: has a warehouse's usage of the last week left the distribution of the weeks
+before it?"""
 
 from dataclasses import dataclass
 
@@ -6,6 +7,10 @@ import numpy as np
 import pandas as pd
 
 RECENT_DAYS = 7
+REFERENCE_DAYS = 56
+"""The last week is compared with the eight weeks before it: long enough for a stable
+distribution, short enough that a year of steady growth is not called drift."""
+NEGLIGIBLE_CREDITS = 0.01
 SIGNIFICANCE = 0.05
 FALSE_DISCOVERY_RATE = 0.05
 
@@ -37,6 +42,26 @@ def ks_drift(
         recent_days=len(recent),
         reference_days=len(reference),
     )
+
+
+def usage_drift(
+    credits: pd.Series, recent_days: int = RECENT_DAYS, reference_days: int = REFERENCE_DAYS
+) -> DriftResult:
+    """KS drift of one warehouse's daily credits: the last `recent_days` against the
+    `reference_days` before them, on a log scale (tripled usage is the same shift on a 2-credit
+    and a 200-credit warehouse) and relative to each weekday's median in the reference weeks.
+
+    The residual of a moving-average decomposition hides exactly this: its trend follows a
+    level shift at the end of the series, so a week at 10x usage left the residual unchanged.
+    """
+    window = credits.sort_index().iloc[-(recent_days + reference_days) :]
+    logged = pd.Series(
+        np.log(np.maximum(window.to_numpy(dtype=float), NEGLIGIBLE_CREDITS)), index=window.index
+    )
+    reference = logged.iloc[:-recent_days]
+    weekday_median = reference.groupby(reference.index.dayofweek).median()
+    usual = weekday_median.reindex(logged.index.dayofweek).fillna(reference.median())
+    return ks_drift(logged - usual.to_numpy(), recent_days)
 
 
 @dataclass(frozen=True)

