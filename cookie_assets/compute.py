@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dagster import ConfigurableResource, EnvVar
+from dagster import ConfigurableResource
 from pydantic import Field
 
 from cookie_assets.location import SCHEMA
 from cookie_assets.modeling.candidates import Identifier, pandas_identifier, snowpark_identifier
-from mlops_common.environment import is_production
-from mlops_common.storage import snowflake_connection_fields
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,17 +88,3 @@ class SnowparkCompute(TrainingCompute, SnowflakeConnected):
                     session.sql(
                         "ALTER WAREHOUSE IDENTIFIER(?) SUSPEND", params=[self.snowpark_warehouse]
                     ).collect()
-
-
-def snowflake_fields() -> dict:
-    return {**snowflake_connection_fields(), "schema_name": SCHEMA.upper()}
-
-
-def training_compute() -> TrainingCompute:
-    """Snowpark ML in prod (COOKIE_SNOWPARK_WAREHOUSE optional), pandas in process locally."""
-    if is_production():
-        extra = {}
-        if os.environ.get("COOKIE_SNOWPARK_WAREHOUSE"):
-            extra["snowpark_warehouse"] = EnvVar("COOKIE_SNOWPARK_WAREHOUSE")
-        return SnowparkCompute(**snowflake_fields(), **extra)
-    return TrainingCompute()

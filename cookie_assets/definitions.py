@@ -6,7 +6,7 @@ from cookie_assets.alerts import ALERT_SOURCES
 from cookie_assets.assets import models, monitoring, predictions, raw, training
 from cookie_assets.keys import PREFIX
 from cookie_assets.location import LOCATION
-from cookie_assets.resources import resources
+from cookie_assets.resources import added_kinds, build_resources
 from cookie_assets.sensors import (
     cookie_automation_sensor,
     cookie_landing_sensor,
@@ -15,6 +15,8 @@ from cookie_assets.sensors import (
     retrain_job,
 )
 from mlops_common.alert_delivery import build_alert_delivery_sensor
+from mlops_common.environment import current_deployment
+from mlops_common.resource_sets import with_added_kinds
 
 ASSETS = [
     *dg.load_assets_from_modules(
@@ -24,10 +26,13 @@ ASSETS = [
 ]
 
 
-def build_defs() -> dg.Definitions:
-    """The location with resources for the current environment (DAGSTER_DEPLOYMENT, home)."""
+@dg.definitions
+def defs() -> dg.Definitions:
+    """The location on the deployment DAGSTER_DEPLOYMENT names, decided here once when the
+    definitions load: its resources, and the storage kinds the UI shows on its assets."""
+    deployment = current_deployment()
     return dg.Definitions(
-        assets=ASSETS,
+        assets=with_added_kinds(ASSETS, added_kinds(deployment)),
         jobs=[retrain_job],
         sensors=[
             cookie_landing_sensor,
@@ -36,8 +41,5 @@ def build_defs() -> dg.Definitions:
             cookie_automation_sensor,
             build_alert_delivery_sensor(LOCATION, ALERT_SOURCES),
         ],
-        resources=resources(),
+        resources=build_resources(deployment),
     )
-
-
-defs = build_defs()

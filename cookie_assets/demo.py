@@ -32,7 +32,7 @@ def materialize_local_demo(
     earlier) and the realised accuracy is measured. `n_estimators`: trees of the tree-based
     candidates (fewer train faster). Returns summary lines for the person running the demo."""
     from cookie_assets.definitions import ASSETS
-    from cookie_assets.resources import resources as build_resources
+    from cookie_assets.resources import build_resources
 
     assets = list(ASSETS)
     resources = build_resources()

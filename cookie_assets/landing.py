@@ -1,14 +1,10 @@
 """The landing zone where the shop uploads cohort files: a local folder, or S3 in production."""
 
-import os
 from pathlib import Path
 from typing import Any
 
-from dagster import ConfigurableResource, EnvVar
+from dagster import ConfigurableResource
 from pydantic import Field
-
-from cookie_assets.location import LOCATION
-from mlops_common.environment import is_production, local_data_dir
 
 
 class LandingZone(ConfigurableResource):
@@ -87,19 +83,3 @@ class S3LandingZone(LandingZone):
 
     def describe(self, path: str) -> str:
         return f"s3://{self.bucket}/{self._key(path)}"
-
-
-def landing_zone() -> LandingZone:
-    """S3 (COOKIE_S3_BUCKET, optional COOKIE_S3_PREFIX / _ENDPOINT_URL) in prod, else a folder."""
-    if is_production():
-        optional = {
-            field: EnvVar(name)
-            for field, name in (
-                ("prefix", "COOKIE_S3_PREFIX"),
-                ("endpoint_url", "COOKIE_S3_ENDPOINT_URL"),
-                ("region_name", "AWS_REGION"),
-            )
-            if os.environ.get(name)
-        }
-        return S3LandingZone(bucket=EnvVar("COOKIE_S3_BUCKET"), **optional)
-    return LocalLandingZone(root=str(local_data_dir() / "landing" / LOCATION))

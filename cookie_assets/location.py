@@ -1,9 +1,7 @@
-"""Names and UI kinds of the cookie code location."""
-
-from mlops_common.environment import is_production
-from mlops_common.storage import table_kinds
+"""Names of the cookie code location."""
 
 LOCATION = "cookie"
 SCHEMA = "cookie"
-TABLE_KINDS = table_kinds()
-MODEL_KINDS = {"snowflake", "snowpark"} if is_production() else {"scikitlearn"}
+TABLES_POOL = "cookie_tables"
+"""Concurrency pool of the steps that write the location's tables (one at a time locally, where
+they share a DuckDB file; dagster_instance/dagster.yaml sets the limit)."""

@@ -1,20 +1,17 @@
-"""Cookie models in the Snowflake Model Registry (prod) or the local versioned store."""
+"""Cookie models in the Snowflake Model Registry (production; locally: the folder store)."""
 
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from cookie_assets.compute import SnowflakeConnected, snowflake_fields
+from cookie_assets.compute import SnowflakeConnected
 from cookie_assets.contract import to_ascii
-from cookie_assets.location import LOCATION
-from mlops_common.environment import is_production
 from mlops_common.model_store import (
     ModelNotFoundError,
     ModelStore,
     ModelWriter,
     StoredModel,
-    local_model_store,
 )
 
 
@@ -80,10 +77,3 @@ class SnowflakeRegistryModelStore(ModelStore, SnowflakeConnected):
 
     def location(self, name: str) -> str:
         return f"{self.database}.{self.schema_name}.{registry_model_name(name)}"
-
-
-def model_store() -> ModelStore:
-    """The Snowflake Model Registry in prod, the versioned local store otherwise."""
-    if is_production():
-        return SnowflakeRegistryModelStore(**snowflake_fields())
-    return local_model_store(LOCATION)

@@ -94,20 +94,3 @@ def _message_id(alert: Alert) -> str:
     from hashlib import sha256
 
     return sha256("\n".join(sorted(alert.ids)).encode()).hexdigest()[:16]
-
-
-def alert_sink(location: str) -> AlertSink:
-    """Slack (SLACK_BOT_TOKEN, SLACK_CHANNEL) in production, the local outbox otherwise; links
-    to the UI when DAGSTER_UI_URL is set."""
-    import os
-
-    from dagster import EnvVar
-
-    from mlops_common.environment import is_production, local_data_dir
-
-    ui = {"ui_base_url": os.environ["DAGSTER_UI_URL"]} if os.environ.get("DAGSTER_UI_URL") else {}
-    if is_production():
-        from mlops_common.slack_alerts import SlackAlerts
-
-        return SlackAlerts(token=EnvVar("SLACK_BOT_TOKEN"), channel=EnvVar("SLACK_CHANNEL"), **ui)
-    return LocalOutboxAlerts(outbox=str(local_data_dir() / "outbox" / location), **ui)

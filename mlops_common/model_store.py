@@ -140,10 +140,3 @@ def folder_name(name: str) -> str:
     if len(encoded) > MAX_NAME_LENGTH:
         raise ValueError(f"model name {name!r} is too long for a folder name; use a safe key")
     return encoded
-
-
-def local_model_store(location: str) -> LocalModelStore:
-    """The local store for one code location, under $DAGSTER_HOME/local_data/models."""
-    from mlops_common.environment import local_data_dir
-
-    return LocalModelStore(root=str(local_data_dir() / "models" / location))

@@ -1,17 +1,20 @@
-"""Resources for the Snowpatrol location, chosen once from DAGSTER_DEPLOYMENT."""
+"""The Snowpatrol location's resources: the local set or the production set, for the deployment
+its definitions root decided."""
 
 import os
 
 from dagster import EnvVar
 
-from mlops_common.alerting import alert_sink
-from mlops_common.environment import is_production, local_data_dir
-from mlops_common.model_store import local_model_store
+from mlops_common.environment import Deployment, local_data_dir
 from mlops_common.report_store import LocalReportStore, S3ReportStore
-from mlops_common.storage import (
+from mlops_common.resource_sets import (
+    local_model_store,
+    local_outbox,
     local_table_database,
+    local_tables,
+    slack_channel,
     snowflake_connection_fields,
-    table_io_manager,
+    snowflake_tables,
 )
 from snowpatrol_assets.feedback import LocalAnomalyFeedback, SnowflakeAnomalyFeedback
 from snowpatrol_assets.pricing import CreditPrice
@@ -21,28 +24,42 @@ from snowpatrol_assets.usage_tables import LocalUsageTables, SnowflakeUsageTable
 LOCATION = "snowpatrol"
 
 
-def build_resources() -> dict:
-    """Local: DuckDB, the simulated account, a local model store and outbox. Prod: Snowflake, W&B,
-    Slack."""
-    resources = {"io_manager": table_io_manager(LOCATION), "alerts": alert_sink(LOCATION)}
-    price = {
+def build_resources(deployment: Deployment = Deployment.LOCAL) -> dict:
+    """Local: DuckDB, the simulated account, a local model store and outbox. Prod: Snowflake,
+    W&B, S3 and Slack."""
+    return production_resources() if deployment is Deployment.PROD else local_resources()
+
+
+def added_kinds(deployment: Deployment) -> dict[str, set[str]]:
+    """Kinds the deployment adds to assets by what they are: where tables are stored."""
+    return {"pandas": {"snowflake" if deployment is Deployment.PROD else "duckdb"}}
+
+
+def _price() -> dict:
+    return {
         "price_per_credit": float(os.environ.get("SNOWPATROL_PRICE_PER_CREDIT", "3.0")),
         "currency": os.environ.get("SNOWPATROL_CURRENCY", "USD"),
     }
-    if not is_production():
-        return {
-            **resources,
-            "usage_source": SimulatedAccountSource(),
-            "model_store": local_model_store(LOCATION),
-            "credit_price": CreditPrice(**price),
-            "anomaly_feedback": LocalAnomalyFeedback(
-                database=str(local_data_dir() / "snowpatrol_feedback.duckdb")
-            ),
-            "report_store": LocalReportStore(folder=str(local_data_dir() / "reports" / LOCATION)),
-            "usage_tables": LocalUsageTables(
-                database=local_table_database(LOCATION), schema_name=LOCATION
-            ),
-        }
+
+
+def local_resources() -> dict:
+    return {
+        "io_manager": local_tables(LOCATION),
+        "alerts": local_outbox(LOCATION),
+        "usage_source": SimulatedAccountSource(),
+        "model_store": local_model_store(LOCATION),
+        "credit_price": CreditPrice(**_price()),
+        "anomaly_feedback": LocalAnomalyFeedback(
+            database=str(local_data_dir() / "snowpatrol_feedback.duckdb")
+        ),
+        "report_store": LocalReportStore(folder=str(local_data_dir() / "reports" / LOCATION)),
+        "usage_tables": LocalUsageTables(
+            database=local_table_database(LOCATION), schema_name=LOCATION
+        ),
+    }
+
+
+def production_resources() -> dict:
     from dagster_snowflake import SnowflakeResource
 
     from mlops_common.wandb_store import WandbModelStore
@@ -51,12 +68,13 @@ def build_resources() -> dict:
 
     snowflake = SnowflakeResource(**snowflake_connection_fields())
     return {
-        **resources,
+        "io_manager": snowflake_tables(LOCATION),
+        "alerts": slack_channel(),
         "usage_source": SnowflakeUsageSource(
             snowflake=snowflake,
             usage_schema=os.environ.get("SNOWPATROL_USAGE_SCHEMA", "ORGANIZATION_USAGE"),
         ),
-        "credit_price": OrganizationCreditPrice(snowflake=snowflake, **price),
+        "credit_price": OrganizationCreditPrice(snowflake=snowflake, **_price()),
         "anomaly_feedback": SnowflakeAnomalyFeedback(
             snowflake=snowflake, schema_name=LOCATION.upper()
         ),

@@ -25,4 +25,4 @@ def delivery_sensor(location: str):
     import importlib
 
     definitions = importlib.import_module(f"{location}_assets.definitions")
-    return definitions.defs.get_sensor_def(f"{location}_alert_delivery")
+    return definitions.defs().get_sensor_def(f"{location}_alert_delivery")

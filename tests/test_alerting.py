@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from mlops_common.alerting import Alert, LocalOutboxAlerts, alert_sink
+from mlops_common.alerting import Alert, LocalOutboxAlerts
+from mlops_common.resource_sets import local_outbox
 from mlops_common.slack_alerts import slack_blocks, to_slack_mrkdwn
 
 FENCE = "```"
@@ -150,7 +151,7 @@ def test_outbox_alert_is_a_markdown_file_with_title_and_body(tmp_path):
 
 
 def test_local_alert_sink_writes_under_the_dagster_home(local_dagster_home):
-    sink = alert_sink("snowpatrol")
+    sink = local_outbox("snowpatrol")
 
     assert isinstance(sink, LocalOutboxAlerts)
     written = Path(sink.deliver(Alert(("id",), "title", "body")))

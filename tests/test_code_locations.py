@@ -26,7 +26,7 @@ HEAVY = [
 @pytest.mark.parametrize("module", ["snowpatrol_assets.definitions", "cookie_assets.definitions"])
 def test_location_loads_without_heavy_imports(module):
     code = (
-        f"import json, sys, {module} as d; d.defs.get_repository_def(); "
+        f"import json, sys, {module} as d; d.defs().get_repository_def(); "
         f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

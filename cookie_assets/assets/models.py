@@ -18,7 +18,7 @@ from pydantic import Field
 from cookie_assets.checks import CHAMPION_GATE, champion_gate_spec
 from cookie_assets.compute import TrainingCompute
 from cookie_assets.frames import Frame
-from cookie_assets.location import MODEL_KINDS
+from cookie_assets.location import TABLES_POOL
 from cookie_assets.modeling.candidates import DEFAULT_N_ESTIMATORS
 from cookie_assets.partitions import targets
 from mlops_common.model_store import ModelNotFoundError, ModelStore, StoredModel
@@ -82,7 +82,8 @@ def _figures_table(table: Frame) -> str:
 @asset(
     partitions_def=targets,
     group_name=GROUP,
-    kinds=MODEL_KINDS,
+    kinds={"pandas", "scikitlearn"},
+    pool=TABLES_POOL,
     metadata={"partition_expr": "target"},
     automation_condition=AutomationCondition.eager(),
 )
@@ -193,7 +194,7 @@ def _described(model: StoredModel | None) -> str:
 @asset(
     partitions_def=targets,
     group_name=GROUP,
-    kinds=MODEL_KINDS,
+    kinds={"scikitlearn"},
     check_specs=[champion_gate_spec],
     automation_condition=AutomationCondition.eager(),
 )

@@ -35,7 +35,7 @@ from cookie_assets.contract import (
 )
 from cookie_assets.frames import Frame
 from cookie_assets.keys import NEW_CUSTOMERS, TRAINING_DATA
-from cookie_assets.location import TABLE_KINDS
+from cookie_assets.location import TABLES_POOL
 from cookie_assets.partitions import prediction_days
 from mlops_common.figures import markdown_image, new_figure, png_bytes
 from mlops_common.model_store import ModelNotFoundError, ModelStore
@@ -135,7 +135,8 @@ def _log_to_model_store(
 
 @asset(
     group_name=GROUP,
-    kinds=TABLE_KINDS,
+    kinds={"pandas"},
+    pool=TABLES_POOL,
     ins={  # every day's predictions and every cohort's orders
         "predictions": AssetIn(partition_mapping=AllPartitionMapping()),
         "orders": AssetIn(partition_mapping=AllPartitionMapping()),

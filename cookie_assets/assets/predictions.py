@@ -38,7 +38,7 @@ from cookie_assets.contract import (
 )
 from cookie_assets.frames import Frame
 from cookie_assets.landing import LandingZone
-from cookie_assets.location import TABLE_KINDS
+from cookie_assets.location import TABLES_POOL
 from cookie_assets.monitoring.columns import (
     CV_MAE,
     MODEL_VERSION,
@@ -63,7 +63,8 @@ DAILY_FRESHNESS = FreshnessPolicy.time_window(
 @asset(
     partitions_def=prediction_days,
     group_name=GROUP,
-    kinds=TABLE_KINDS,
+    kinds={"pandas"},
+    pool=TABLES_POOL,
     metadata={"partition_expr": DAY},
     check_specs=file_check_specs("new_customers", CUSTOMER_CHECKS, prediction_days, blocking=True),
 )
@@ -95,7 +96,8 @@ def _champion(model_store: ModelStore, target: str) -> StoredModel:
 @asset(
     partitions_def=prediction_days,
     group_name=GROUP,
-    kinds=TABLE_KINDS,
+    kinds={"pandas"},
+    pool=TABLES_POOL,
     metadata={"partition_expr": DAY},
     deps=[AssetDep("champion_model", partition_mapping=AllPartitionMapping())],
     check_specs=[prediction_drift_spec],
@@ -182,7 +184,8 @@ def bake_chart(plan: Frame, day: str) -> bytes:
 @asset(
     partitions_def=prediction_days,
     group_name=GROUP,
-    kinds=TABLE_KINDS,
+    kinds={"pandas"},
+    pool=TABLES_POOL,
     metadata={"partition_expr": DAY},
     automation_condition=AutomationCondition.eager(),
     freshness_policy=DAILY_FRESHNESS,

@@ -16,7 +16,7 @@ from cookie_assets.contract import (
 )
 from cookie_assets.frames import Frame
 from cookie_assets.landing import LandingZone
-from cookie_assets.location import TABLE_KINDS
+from cookie_assets.location import TABLES_POOL
 from cookie_assets.partitions import cohorts
 from cookie_assets.validation import (
     CUSTOMER_CHECKS,
@@ -82,7 +82,8 @@ def _stored(file: LandingFile, cohort: str) -> Output:
 @asset(
     partitions_def=cohorts,
     group_name=GROUP,
-    kinds=TABLE_KINDS,
+    kinds={"pandas"},
+    pool=TABLES_POOL,
     metadata={"partition_expr": COHORT},
     check_specs=file_check_specs("trial_customers", CUSTOMER_CHECKS, cohorts, blocking=False),
 )
@@ -104,7 +105,8 @@ def trial_customers(context: AssetExecutionContext, landing: LandingZone) -> Ite
 @asset(
     partitions_def=cohorts,
     group_name=GROUP,
-    kinds=TABLE_KINDS,
+    kinds={"pandas"},
+    pool=TABLES_POOL,
     metadata={"partition_expr": COHORT},
     check_specs=file_check_specs("orders", ORDER_CHECKS, cohorts, blocking=False),
     deps=["trial_customers"],

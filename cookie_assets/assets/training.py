@@ -12,7 +12,7 @@ from pydantic import Field
 
 from cookie_assets.contract import COHORT, CUSTOMER_COLUMNS, ORDER_COLUMNS, TARGETS
 from cookie_assets.frames import Frame
-from cookie_assets.location import TABLE_KINDS
+from cookie_assets.location import TABLES_POOL
 from cookie_assets.modeling.data import SPLIT, assign_split, join_training_data
 from cookie_assets.validation import cohort_issues, is_blocking
 
@@ -38,7 +38,7 @@ def valid_cohorts(customers: Frame, orders: Frame) -> tuple[list[str], list[str]
     return valid, excluded
 
 
-@asset(group_name=GROUP, kinds=TABLE_KINDS)
+@asset(group_name=GROUP, kinds={"pandas"}, pool=TABLES_POOL)
 def training_data(
     context: AssetExecutionContext,
     config: TrainingDataConfig,

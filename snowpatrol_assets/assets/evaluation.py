@@ -13,7 +13,6 @@ from dagster import (
 )
 
 from mlops_common.figures import markdown_image
-from mlops_common.storage import table_kinds
 from snowpatrol_assets.assets import groups
 from snowpatrol_assets.detection.methods import DEFAULT_METHOD
 from snowpatrol_assets.feedback import AnomalyFeedback
@@ -38,7 +37,7 @@ WEEKLY = "0 5 * * 1"
     ],
     automation_condition=AutomationCondition.on_cron(WEEKLY),
     group_name=groups.MODELS,
-    kinds=table_kinds() | {"scikitlearn"},
+    kinds={"pandas", "scikitlearn"},
 )
 def detector_evaluation(
     context: AssetExecutionContext,

@@ -10,7 +10,6 @@ from dagster import (
 )
 from pydantic import Field
 
-from mlops_common.storage import table_kinds
 from snowpatrol_assets.assets import groups
 from snowpatrol_assets.pricing import CreditPrice
 from snowpatrol_assets.sources import UsageSource
@@ -23,7 +22,7 @@ TOP_CONTRIBUTORS = 5
 @asset(
     automation_condition=AutomationCondition.eager(),
     group_name=groups.SCORING,
-    kinds=table_kinds() | {"snowflake"},
+    kinds={"pandas", "snowflake"},
 )
 def anomaly_contributors(
     context: AssetExecutionContext,
@@ -112,7 +111,7 @@ class OutlookConfig(Config):
 @asset(
     automation_condition=AutomationCondition.eager(),
     group_name=groups.SCORING,
-    kinds=table_kinds(),
+    kinds={"pandas"},
 )
 def month_end_outlook(
     context: AssetExecutionContext,

@@ -2,7 +2,6 @@
 
 from dagster import AssetExecutionContext, AutomationCondition, MetadataValue, Output, asset
 
-from mlops_common.storage import table_kinds
 from snowpatrol_assets.assets import groups
 from snowpatrol_assets.checks import drift_check_spec
 
@@ -11,7 +10,7 @@ from snowpatrol_assets.checks import drift_check_spec
     check_specs=[drift_check_spec("warehouse_usage_features")],
     automation_condition=AutomationCondition.eager(),
     group_name=groups.FEATURES,
-    kinds=table_kinds() | {"statsmodels"},
+    kinds={"pandas", "statsmodels"},
 )
 def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usage):
     """Daily credits of every active warehouse split into trend, weekly seasonality and residual,

@@ -14,7 +14,6 @@ from dagster import (
 )
 from pydantic import Field
 
-from mlops_common.storage import table_kinds
 from snowpatrol_assets.assets import groups
 from snowpatrol_assets.checks import (
     MAX_CREDITS_PER_HOUR,
@@ -50,7 +49,7 @@ class MeteringConfig(Config):
     check_specs=metering_check_specs("warehouse_metering"),
     freshness_policy=groups.DAILY_FRESHNESS,
     group_name=groups.INGEST,
-    kinds=table_kinds() | {"snowflake"},
+    kinds={"pandas", "snowflake"},
 )
 def warehouse_metering(
     context: AssetExecutionContext, config: MeteringConfig, usage_source: UsageSource
@@ -102,7 +101,7 @@ def warehouse_metering(
     check_specs=usage_check_specs("warehouse_daily_usage"),
     automation_condition=AutomationCondition.eager(),
     group_name=groups.INGEST,
-    kinds=table_kinds(),
+    kinds={"pandas"},
 )
 def warehouse_daily_usage(context: AssetExecutionContext, usage_tables: UsageTables):
     """Credits per warehouse per day: every warehouse on every day since it first ran (idle

@@ -17,7 +17,6 @@ from dagster import (
 from pydantic import Field, field_validator
 
 from mlops_common.model_store import ModelStore
-from mlops_common.storage import table_kinds
 from snowpatrol_assets.assets import groups
 from snowpatrol_assets.assets.evaluation import EVALUATION_KEY
 from snowpatrol_assets.detection.methods import DEFAULT_METHOD, METHODS
@@ -71,7 +70,7 @@ class DetectorConfig(Config):
     ],
     deps=[EVALUATION_KEY],
     group_name=groups.MODELS,
-    kinds={"scikitlearn"} | table_kinds(),
+    kinds={"pandas", "scikitlearn"},
 )
 def warehouse_anomaly_models(
     context: AssetExecutionContext,

@@ -15,7 +15,6 @@ from pydantic import Field
 from mlops_common.figures import markdown_image
 from mlops_common.markdown import md_cell
 from mlops_common.report_store import ReportStore
-from mlops_common.storage import table_kinds
 from snowpatrol_assets.assets import groups
 from snowpatrol_assets.reporting.markdown import money
 from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
@@ -31,7 +30,7 @@ class ReportConfig(Config):
     automation_condition=AutomationCondition.eager(),
     freshness_policy=groups.DAILY_FRESHNESS,
     group_name=groups.SCORING,
-    kinds=table_kinds() | {"markdown"},
+    kinds={"pandas", "markdown"},
 )
 def anomaly_report(
     context: AssetExecutionContext,

@@ -6,7 +6,6 @@ from dagster import AssetExecutionContext, AutomationCondition, Config, Failure,
 from pydantic import Field
 
 from mlops_common.model_store import ModelNotFoundError, ModelStore
-from mlops_common.storage import table_kinds
 from snowpatrol_assets.assets import groups
 from snowpatrol_assets.detection.methods import MIN_EXCESS_CREDITS, MIN_EXCESS_PCT
 from snowpatrol_assets.feedback import AnomalyFeedback
@@ -39,7 +38,7 @@ class ScoringConfig(Config):
 @asset(
     automation_condition=AutomationCondition.eager(),
     group_name=groups.SCORING,
-    kinds=table_kinds(),
+    kinds={"pandas"},
 )
 def warehouse_anomaly_scores(
     context: AssetExecutionContext,
@@ -129,7 +128,7 @@ def scored_days_of(model_and_credits, min_excess_credits: float, min_excess_pct:
 @asset(
     automation_condition=AutomationCondition.eager(),
     group_name=groups.SCORING,
-    kinds=table_kinds(),
+    kinds={"pandas"},
 )
 def usage_anomalies(
     context: AssetExecutionContext, warehouse_anomaly_scores, anomaly_feedback: AnomalyFeedback

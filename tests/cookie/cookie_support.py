@@ -67,14 +67,14 @@ def run_assets(
 ):
     """Materialises part of the cookie graph with the current environment's resources."""
     from cookie_assets.definitions import ASSETS
-    from cookie_assets.resources import resources
+    from cookie_assets.resources import build_resources
 
     return materialize(
         ASSETS,
         selection=selection,
         partition_key=partition_key,
         instance=instance,
-        resources=resources(),
+        resources=build_resources(),
         run_config=run_config,
         raise_on_error=raise_on_error,
     )
@@ -107,9 +107,9 @@ class SweetToothModel:
 def store_stand_in_champions(boxes_per_sweetness: dict[str, float], cv_mae: float) -> None:
     """Stores a SweetToothModel as the champion of each target, with `cv_mae` as its CV MAE."""
     from cookie_assets.assets.models import champion_name
-    from cookie_assets.registry import model_store
+    from mlops_common.resource_sets import local_model_store
 
-    with model_store().writer("stand-in") as writer:
+    with local_model_store("cookie").writer("stand-in") as writer:
         for target, boxes in boxes_per_sweetness.items():
             metadata = {"target": target, "family": STAND_IN_FAMILY, "mae": cv_mae}
             writer.save(champion_name(target), SweetToothModel(boxes), metadata)

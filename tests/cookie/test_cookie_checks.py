@@ -11,8 +11,8 @@ from cookie_assets.contract import customers_file, new_customers_file, orders_fi
 from cookie_assets.generator import generate_customers, generate_orders
 from cookie_assets.keys import NEW_CUSTOMERS, ORDERS, PREDICTIONS, TRAINING_DATA, TRIAL_CUSTOMERS
 from cookie_assets.partitions import prediction_days
-from mlops_common.alerting import alert_sink
 from mlops_common.environment import local_data_dir
+from mlops_common.resource_sets import local_outbox
 from tests.alert_support import Ticks, delivery_sensor
 
 RAW = [TRIAL_CUSTOMERS, ORDERS]
@@ -83,7 +83,7 @@ def test_bad_file_fails_its_check_naming_file_and_rows(spoil):
     assert evaluation.description.startswith(str(landing_root() / file("2024-03-01")))
     assert row in evaluation.metadata["issues"].value
     assert len(result.get_asset_check_evaluations()) == 5  # every rule was evaluated
-    Ticks(delivery_sensor("cookie"), instance, alert_sink("cookie")).tick()
+    Ticks(delivery_sensor("cookie"), instance, local_outbox("cookie")).tick()
     assert list((local_data_dir() / "outbox" / "cookie").glob("*bad-landing-file*"))
 
 

@@ -2,18 +2,19 @@
 
 from dagster import AssetKey, DynamicPartitionsDefinition, StaticPartitionsDefinition
 
-from cookie_assets.compute import SnowparkCompute, TrainingCompute, training_compute
+from cookie_assets.compute import SnowparkCompute, TrainingCompute
 from cookie_assets.contract import TARGETS
+from cookie_assets.definitions import defs
 from cookie_assets.keys import ALL
-from cookie_assets.landing import S3LandingZone, landing_zone
-from cookie_assets.registry import SnowflakeRegistryModelStore, model_store, registry_model_name
+from cookie_assets.landing import LocalLandingZone, S3LandingZone
+from cookie_assets.registry import SnowflakeRegistryModelStore, registry_model_name
 from mlops_common.model_store import LocalModelStore
+
+TABLES = ["trial_customers", "orders", "training_data", "candidate_models", "predictions"]
 
 
 def test_graph_has_the_expected_assets_checks_and_sensors():
-    from cookie_assets.definitions import defs
-
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert keys == {
         f"cookie/{name}"
@@ -44,25 +45,39 @@ def test_graph_has_the_expected_assets_checks_and_sensors():
         ("predictions", "prediction_drift"),
         ("realised_accuracy", "realised_mae_within_cv"),
     } <= checks
-    sensors = {s.name for s in defs.sensors}
+    sensors = {s.name for s in defs().sensors}
     assert {"cookie_landing_sensor", "cookie_retrain_sensor", "cookie_alert_delivery"} <= sensors
     assert graph.get(AssetKey(["cookie", "bake_plan"])).freshness_policy is not None
 
 
-def test_local_defaults_need_no_account():
-    assert isinstance(training_compute(), TrainingCompute)
-    assert not isinstance(training_compute(), SnowparkCompute)
-    assert isinstance(model_store(), LocalModelStore)
+def test_local_defaults_need_no_account(local_dagster_home):
+    loaded = defs()
+    resources = loaded.resources
+    assert type(resources["compute"]) is TrainingCompute  # pandas in process, no Snowpark
+    assert isinstance(resources["model_store"], LocalModelStore)
+    assert isinstance(resources["landing"], LocalLandingZone)
+    assert resources["landing"].root.startswith(str(local_dagster_home))
+    graph = loaded.resolve_asset_graph()
+    for name in TABLES:  # the UI shows where each table is stored
+        assert {"pandas", "duckdb"} <= graph.get(AssetKey(["cookie", name])).kinds
+    assert "snowpark" not in graph.get(AssetKey(["cookie", "champion_model"])).kinds
 
 
 def test_production_resources_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("DAGSTER_DEPLOYMENT", "prod")
     monkeypatch.setenv("COOKIE_SNOWPARK_WAREHOUSE", "SNOWPARK_WH")
-    assert isinstance(landing_zone(), S3LandingZone)
-    compute = training_compute()
+    loaded = defs()
+    resources = loaded.resources
+    assert isinstance(resources["landing"], S3LandingZone)
+    compute = resources["compute"]
     assert isinstance(compute, SnowparkCompute)
     assert compute.snowpark_warehouse == "COOKIE_SNOWPARK_WAREHOUSE"  # an EnvVar, read at run time
-    assert isinstance(model_store(), SnowflakeRegistryModelStore)
+    assert isinstance(resources["model_store"], SnowflakeRegistryModelStore)
+    graph = loaded.resolve_asset_graph()
+    for name in TABLES:
+        kinds = graph.get(AssetKey(["cookie", name])).kinds
+        assert "snowflake" in kinds and "duckdb" not in kinds
+    assert {"snowflake", "snowpark"} <= graph.get(AssetKey(["cookie", "champion_model"])).kinds
 
 
 def test_registry_model_names_are_ascii_and_distinct():

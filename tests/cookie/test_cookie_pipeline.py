@@ -11,7 +11,7 @@ from cookie_assets.assets.models import champion_name
 from cookie_assets.contract import BOX_COLUMNS, TARGETS
 from cookie_assets.demo import materialize_local_demo
 from cookie_assets.keys import BAKE_PLAN
-from cookie_assets.registry import model_store
+from mlops_common.resource_sets import local_model_store
 
 
 def wide_predictions(day: str) -> pd.DataFrame:
@@ -45,7 +45,7 @@ def test_the_demo_materialises_every_cookie_asset():
     training = stored_table("training_data")
     assert len(training) == len(orders)  # every cohort, the later one too (the last retrain)
     assert len(stored_table("candidate_models")) == len(TARGETS) * 3
-    store = model_store()
+    store = local_model_store("cookie")
     for target in TARGETS:  # the retrain on the later cohort kept each champion
         assert store.load_latest(champion_name(target)).version == "v1"
 

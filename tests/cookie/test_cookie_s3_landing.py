@@ -6,11 +6,11 @@ from cookie_support import check_evaluations
 from dagster import DagsterInstance, build_sensor_context, materialize
 
 from cookie_assets.contract import customers_file, orders_file
-from cookie_assets.definitions import ASSETS
+from cookie_assets.definitions import ASSETS, defs
 from cookie_assets.generator import generate_customers, generate_orders
 from cookie_assets.keys import ORDERS, TRIAL_CUSTOMERS
-from cookie_assets.landing import S3LandingZone, landing_zone
-from cookie_assets.resources import resources
+from cookie_assets.landing import S3LandingZone
+from cookie_assets.resources import build_resources
 from cookie_assets.sensors import cookie_landing_sensor
 
 BUCKET = "cookie-landing"
@@ -60,12 +60,12 @@ def test_sensor_discovers_complete_cohorts_in_s3(moto_s3):
 
 def test_prod_landing_zone_from_env_loads_a_cohort_from_s3(moto_s3, monkeypatch):
     upload(moto_s3)
-    local = resources()  # tables and alerts stay local; only the landing zone is production's
+    local = build_resources()  # tables and alerts stay local; only the landing zone is production's
     monkeypatch.setenv("DAGSTER_DEPLOYMENT", "prod")
     monkeypatch.setenv("COOKIE_S3_BUCKET", BUCKET)
     monkeypatch.setenv("COOKIE_S3_PREFIX", PREFIX)
     monkeypatch.setenv("COOKIE_S3_ENDPOINT_URL", moto_s3)
-    zone = landing_zone()
+    zone = defs().resources["landing"]
     assert isinstance(zone, S3LandingZone)
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("cookie_cohorts", ["2024-04-01"])

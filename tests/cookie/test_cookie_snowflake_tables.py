@@ -13,7 +13,7 @@ from cookie_assets.definitions import ASSETS
 from cookie_assets.generator import generate_customers, generate_orders
 from cookie_assets.keys import ORDERS, TRAINING_DATA, TRIAL_CUSTOMERS
 from cookie_assets.landing import LocalLandingZone
-from cookie_assets.resources import resources
+from cookie_assets.resources import build_resources
 
 CUSTOMER_COLUMNS = """CUSTOMER_ID VARCHAR, HOUSEHOLD_MEMBERS INT, NUMBER_OF_CHILDREN INT,
     FAVORITE_COLOR VARCHAR, FAVORITE_SEASON VARCHAR, SWEETNESS_LIKE INT, FUN_SPENDING_BUDGET INT"""
@@ -28,14 +28,14 @@ TABLES = {
 
 @pytest.fixture
 def fake_snowflake(snowflake_tables):
-    cookie_names = resources()["io_manager"].column_names
+    cookie_names = build_resources()["io_manager"].column_names
     return snowflake_tables("COOKIE_DB", "COOKIE", TABLES, cookie_names)
 
 
 def test_umlaut_columns_round_trip_through_the_snowflake_io_manager(fake_snowflake):
     cursor, io_manager = fake_snowflake
     landing = LocalLandingZone(root=str(landing_root()), seed_demo_data=False)
-    snowflake_resources = {**resources(), "io_manager": io_manager, "landing": landing}
+    snowflake_resources = {**build_resources(), "io_manager": io_manager, "landing": landing}
     instance = DagsterInstance.ephemeral()
     for day, seed in [("2024-01-01", 1), ("2024-01-02", 2)]:
         customers = generate_customers(20, seed)
@@ -89,4 +89,4 @@ def test_a_column_snowflake_would_not_give_back_as_written_is_refused_locally_to
     with pytest.raises(
         ColumnNameError, match="'Zimtstern_boxes' \\(would read back as 'zimtstern_boxes'\\)"
     ):
-        materialize([new_cookie_counts], resources={"io_manager": resources()["io_manager"]})
+        materialize([new_cookie_counts], resources={"io_manager": build_resources()["io_manager"]})

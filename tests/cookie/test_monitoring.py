@@ -39,8 +39,8 @@ from cookie_assets.keys import (
 )
 from cookie_assets.monitoring.accuracy import realised_pairs
 from cookie_assets.partitions import prediction_days
-from cookie_assets.registry import model_store
 from mlops_common.model_store import LocalModelStore, ModelNotFoundError
+from mlops_common.resource_sets import local_model_store
 
 BOXES_PER_SWEETNESS = {**dict.fromkeys(BOX_COLUMNS[:2], 1.0), **dict.fromkeys(BOX_COLUMNS[2:], 2.0)}
 BOXES_PER_SWEETNESS[TOTAL_BOXES] = sum(BOXES_PER_SWEETNESS.values())
@@ -172,10 +172,10 @@ def test_predictions_name_the_champion_version_and_its_errors(shop, home):
 
 def automation_requests(instance, cursor=None):
     from cookie_assets.definitions import ASSETS
-    from cookie_assets.resources import resources
+    from cookie_assets.resources import build_resources
 
     result = dg.evaluate_automation_conditions(
-        defs=dg.Definitions(assets=ASSETS, resources=resources()),
+        defs=dg.Definitions(assets=ASSETS, resources=build_resources()),
         instance=instance,
         asset_selection=dg.AssetSelection.assets(REALISED_ACCURACY),
         cursor=cursor,
@@ -227,7 +227,7 @@ def test_realised_accuracy_once_predicted_customers_order(shop, home):
         assert row["mae"] == pytest.approx(error.abs().mean())
         assert row["bias"] == pytest.approx(error.mean())
         assert row["cv_mae"] == CV_MAE
-        stored = model_store().load_latest(champion_name(target)).metadata
+        stored = local_model_store("cookie").load_latest(champion_name(target)).metadata
         assert stored["realised_mae"] == pytest.approx(error.abs().mean())
         assert stored["realised_customers"] == 3
     check = check_evaluations(result, REALISED_ACCURACY)[REALISED_MAE_WITHIN_CV]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from dagster import materialize
 
-from mlops_common.storage import table_io_manager
+from mlops_common.resource_sets import local_tables
 from snowpatrol_assets.assets.ingest import warehouse_daily_usage, warehouse_metering
 from snowpatrol_assets.checks import UNIQUE_HOUR, VALID_CREDITS, VALID_HOURS
 from snowpatrol_assets.resources import build_resources
@@ -61,7 +61,7 @@ def pull(defect="none", first=DAY, last=DAY, config=None, assets=(warehouse_mete
     return materialize(
         list(assets),
         resources={
-            "io_manager": table_io_manager("snowpatrol"),
+            "io_manager": local_tables("snowpatrol"),
             "usage_tables": build_resources()["usage_tables"],
             "usage_source": SpoiledAccount(defect=defect),
         },

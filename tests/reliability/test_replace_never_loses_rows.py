@@ -8,7 +8,7 @@ import pytest
 import snowflake.connector
 from dagster import materialize
 
-from mlops_common.storage import table_io_manager
+from mlops_common.resource_sets import local_tables
 from mlops_common.table_replace import ALLOW_EMPTY_TAG
 from snowpatrol_assets.assets.ingest import warehouse_metering
 from snowpatrol_assets.sensors import RANGE_END, RANGE_START
@@ -50,7 +50,7 @@ def error_text(result) -> str:
 
 
 def test_an_empty_repull_of_a_stored_day_is_refused_and_keeps_its_rows():
-    io_manager = table_io_manager("snowpatrol")
+    io_manager = local_tables("snowpatrol")
     assert pull(io_manager, first=DAY, last=NEXT).success
     before = local_count("snowpatrol", "warehouse_metering", ON_DAY)
     result = pull(io_manager, "empty_day")
@@ -60,7 +60,7 @@ def test_an_empty_repull_of_a_stored_day_is_refused_and_keeps_its_rows():
 
 
 def test_an_empty_repull_is_stored_when_the_run_is_tagged_to_allow_it():
-    io_manager = table_io_manager("snowpatrol")
+    io_manager = local_tables("snowpatrol")
     assert pull(io_manager, first=DAY, last=NEXT).success
     other_days = local_count("snowpatrol", "warehouse_metering", f"not ({ON_DAY})")
     result = pull(io_manager, "empty_day", allow_empty=True)
@@ -75,7 +75,7 @@ def test_a_write_failing_after_the_delete_rolls_back_on_duckdb():
 
     from mlops_common.environment import local_data_dir
 
-    io_manager = table_io_manager("snowpatrol")
+    io_manager = local_tables("snowpatrol")
     assert pull(io_manager, first=DAY, last=NEXT).success
     total = local_count("snowpatrol", "warehouse_metering")
     credits = local_rows(

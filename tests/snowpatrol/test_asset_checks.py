@@ -3,7 +3,7 @@
 import pytest
 from dagster import materialize
 
-from mlops_common.storage import table_io_manager
+from mlops_common.resource_sets import local_tables
 from snowpatrol_assets.assets.ingest import warehouse_daily_usage, warehouse_metering
 from snowpatrol_assets.checks import (
     COMPLETE_HISTORY,
@@ -43,7 +43,7 @@ def run(defect="none", first=FIRST, last=LAST, assets=(warehouse_metering, wareh
     return materialize(
         list(assets),
         resources={
-            "io_manager": table_io_manager("snowpatrol"),
+            "io_manager": local_tables("snowpatrol"),
             "usage_tables": build_resources()["usage_tables"],
             "usage_source": DefectiveAccount(defect=defect),
         },
@@ -110,7 +110,7 @@ def test_a_day_never_loaded_is_a_gap_in_the_usage_history():
     result = materialize(
         [warehouse_metering.to_source_asset(), warehouse_daily_usage],
         resources={
-            "io_manager": table_io_manager("snowpatrol"),
+            "io_manager": local_tables("snowpatrol"),
             "usage_tables": build_resources()["usage_tables"],
         },
         raise_on_error=False,

@@ -12,7 +12,7 @@ import snowflake.connector
 from dagster import materialize
 from dagster_snowflake import SnowflakeResource
 
-from mlops_common.storage import table_io_manager
+from mlops_common.resource_sets import local_tables
 from snowpatrol_assets.sources import (
     SimulatedAccountSource,
     SnowflakeUsageSource,
@@ -232,7 +232,7 @@ def test_warehouse_metering_asset_from_snowflake_into_duckdb_is_idempotent(
 ):
     from snowpatrol_assets.assets.ingest import warehouse_metering
 
-    resources = {"usage_source": usage_source(), "io_manager": table_io_manager("snowpatrol")}
+    resources = {"usage_source": usage_source(), "io_manager": local_tables("snowpatrol")}
 
     def run(partition: str):
         result = materialize([warehouse_metering], partition_key=partition, resources=resources)

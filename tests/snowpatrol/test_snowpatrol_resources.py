@@ -1,10 +1,11 @@
-"""Snowpatrol's resources chosen from DAGSTER_DEPLOYMENT: embedded services locally, Snowflake,
-W&B and Slack in production, secrets only as environment-variable references."""
+"""Snowpatrol's resources chosen from DAGSTER_DEPLOYMENT by the definitions root: embedded
+services locally, Snowflake, W&B and Slack in production, secrets only as environment-variable
+references."""
 
 from pathlib import Path
 
 import pytest
-from dagster import EnvVar
+from dagster import AssetKey, EnvVar
 from dagster_snowflake import SnowflakeResource
 
 from mlops_common.alerting import LocalOutboxAlerts
@@ -20,9 +21,10 @@ SECRETS = {
 
 def test_local_deployment_uses_embedded_services(local_dagster_home):
     from mlops_common.model_store import ModelStore
-    from snowpatrol_assets.resources import build_resources
+    from snowpatrol_assets.definitions import defs
 
-    resources = build_resources()
+    loaded = defs()
+    resources = loaded.resources
 
     database = Path(resources["io_manager"].database)  # a DuckDB file in the Dagster home
     assert database.name == "snowpatrol_tables.duckdb"
@@ -31,12 +33,13 @@ def test_local_deployment_uses_embedded_services(local_dagster_home):
     assert isinstance(resources["alerts"], LocalOutboxAlerts)
     assert isinstance(resources["model_store"], ModelStore)
     assert type(resources["model_store"]).__name__ != "WandbModelStore"
+    assert "duckdb" in loaded.resolve_asset_graph().get(AssetKey("warehouse_daily_usage")).kinds
 
 
 def test_prod_deployment_uses_snowflake_wandb_and_slack_without_inlining_secrets(monkeypatch):
     from mlops_common.snowflake_tables import SnowflakeTablesIOManager
     from mlops_common.wandb_store import WandbModelStore
-    from snowpatrol_assets.resources import build_resources
+    from snowpatrol_assets.definitions import defs
 
     monkeypatch.setenv("DAGSTER_DEPLOYMENT", "prod")
     for variable, value in {
@@ -51,7 +54,8 @@ def test_prod_deployment_uses_snowflake_wandb_and_slack_without_inlining_secrets
         monkeypatch.setenv(variable, value)
     monkeypatch.delenv("SNOWFLAKE_PRIVATE_KEY_PATH", raising=False)
 
-    resources = build_resources()
+    loaded = defs()
+    resources = loaded.resources
 
     io_manager, usage = resources["io_manager"], resources["usage_source"]
     store, alerts = resources["model_store"], resources["alerts"]
@@ -73,11 +77,13 @@ def test_prod_deployment_uses_snowflake_wandb_and_slack_without_inlining_secrets
     shown = " ".join(repr(r) + str(r) for r in resources.values())
     for secret in SECRETS.values():
         assert secret not in shown
+    kinds = loaded.resolve_asset_graph().get(AssetKey("warehouse_daily_usage")).kinds
+    assert "snowflake" in kinds and "duckdb" not in kinds
 
 
 def test_unknown_deployment_is_refused(monkeypatch):
-    from snowpatrol_assets.resources import build_resources
+    from snowpatrol_assets.definitions import defs
 
     monkeypatch.setenv("DAGSTER_DEPLOYMENT", "staging")
     with pytest.raises(ValueError, match="DAGSTER_DEPLOYMENT='staging'.*local, prod"):
-        build_resources()
+        defs()
