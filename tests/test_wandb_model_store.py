@@ -1,7 +1,7 @@
 """The W&B model store (production) in W&B's offline mode: nothing reaches the network."""
 
-import json
 import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,21 +21,45 @@ def wandb_offline(tmp_path, monkeypatch):
     return dirs
 
 
-def _offline_records(run_file: Path) -> list:
-    from wandb.proto import wandb_internal_pb2
-    from wandb.sdk.internal import datastore
+@dataclass
+class SeenRun:
+    """A W&B run as the public SDK shows it: the Run, its summary when it finished, and each
+    artifact it logged with the aliases it was logged under."""
 
-    store = datastore.DataStore()
-    store.open_for_scan(str(run_file))
-    records = []
-    while (data := store.scan_data()) is not None:
-        record = wandb_internal_pb2.Record()
-        record.ParseFromString(data)
-        records.append(record)
-    return records
+    run: object
+    summary: dict = field(default_factory=dict)
+    artifacts: list = field(default_factory=list)
 
 
-def test_wandb_offline_logs_the_model_artifact(wandb_offline):
+@pytest.fixture
+def wandb_runs(wandb_offline, monkeypatch) -> list[SeenRun]:
+    """Every run `wandb.init` starts during the test (offline), observed through public API."""
+    import wandb
+
+    seen, start = [], wandb.init
+
+    def init(*args, **kwargs):
+        run = start(*args, **kwargs)
+        record = SeenRun(run)
+        log_artifact, finish = run.log_artifact, run.finish
+
+        def logging_artifact(artifact, *rest, aliases=None, **options):
+            record.artifacts.append((artifact, list(aliases or [])))
+            return log_artifact(artifact, *rest, aliases=aliases, **options)
+
+        def finishing(*rest, **options):
+            record.summary = dict(run.summary)
+            return finish(*rest, **options)
+
+        run.log_artifact, run.finish = logging_artifact, finishing
+        seen.append(record)
+        return run
+
+    monkeypatch.setattr(wandb, "init", init)
+    return seen
+
+
+def test_wandb_offline_logs_the_model_artifact(wandb_offline, wandb_runs):
     from sklearn.ensemble import IsolationForest
 
     from mlops_common.wandb_store import WandbModelStore, artifact_name
@@ -59,26 +83,22 @@ def test_wandb_offline_logs_the_model_artifact(wandb_offline):
         )
 
     assert version == "offline"
-    [run_dir] = (wandb_offline["WANDB_DIR"] / "wandb").glob("offline-run-*")
-    [run_file] = run_dir.glob("run-*.wandb")
-    records = _offline_records(run_file)
-    [run] = [r.run for r in records if r.WhichOneof("record_type") == "run"]
-    assert run.project == "snowpatrol-test" and run.run_group == "run-1234abcd"
+    [seen] = wandb_runs
+    assert seen.run.offline and seen.run.project == "snowpatrol-test"
+    assert seen.run.group == "run-1234abcd" and seen.run.config["dagster_run_id"] == "run-1234abcd"
+    assert list((wandb_offline["WANDB_DIR"] / "wandb").glob("offline-run-*/run-*.wandb"))
 
-    [artifact] = [r.artifact for r in records if r.WhichOneof("record_type") == "artifact"]
+    [(artifact, aliases)] = seen.artifacts
     name = artifact_name("ACME_PROD/MARKETING BI 'EU'")
     assert artifact.name == name and artifact.type == "model"
-    assert "latest" in artifact.aliases
-    metadata = json.loads(artifact.metadata)
-    assert metadata["anomaly_threshold"] == 0.62
-    assert metadata["model_name"] == "ACME_PROD/MARKETING BI 'EU'"
-    files = {entry.path: entry for entry in artifact.manifest.contents}
+    assert "latest" in aliases
+    assert artifact.metadata["anomaly_threshold"] == 0.62
+    assert artifact.metadata["model_name"] == "ACME_PROD/MARKETING BI 'EU'"
+    files = artifact.manifest.entries
     assert set(files) == {"model.pkl", "scores.png"}
     assert Path(files["scores.png"].local_path).read_bytes() == png
     staged = pickle.loads(Path(files["model.pkl"].local_path).read_bytes())
     np.testing.assert_array_equal(staged.predict(features), model.predict(features))
 
-    history = [r.history for r in records if r.WhichOneof("record_type") == "history"]
-    logged = {item.nested_key[0]: json.loads(item.value_json) for h in history for item in h.item}
-    assert logged[f"{name}/anomaly_threshold"] == 0.62
-    assert logged[f"{name}/training_days"] == 365
+    assert seen.summary[f"{name}/anomaly_threshold"] == 0.62
+    assert seen.summary[f"{name}/training_days"] == 365
