@@ -1,9 +1,4 @@
-"""Helpers for the end-to-end test: a prepared instance, `dagster dev`, and its GraphQL API.
-
-Run as a script (`DAGSTER_HOME=... python tests/e2e_support.py WORKSPACE DAYS`) it prepares an
-instance the way a user who already ran ingestion has one. It runs in a process of its own because
-the project's resources read DAGSTER_HOME when `snowpatrol_assets.definitions` is first imported.
-"""
+"""Helpers for the end-to-end test: a prepared instance, `dagster dev`, and its GraphQL API."""
 
 import contextlib
 import json
@@ -39,7 +34,8 @@ def local_env(home: Path) -> dict[str, str]:
 
 
 def prepare_instance(workspace: Path, days: int) -> None:
-    """Prepares $DAGSTER_HOME as a user who already ran ingestion and paused automation has it.
+    """Prepares $DAGSTER_HOME as a user who already ran ingestion and paused automation has it
+    (in this process: the project's resources read DAGSTER_HOME when definitions load).
 
     Materialises the ingest assets over the last `days` usage days in one run, adds a warehouse
     partition for every warehouse the features can model, and stops every sensor and schedule
@@ -47,25 +43,26 @@ def prepare_instance(workspace: Path, days: int) -> None:
     """
     from dagster import AssetKey, DagsterInstance, materialize
 
-    from snowpatrol_assets.definitions import ASSETS, defs
+    from snowpatrol_assets.definitions import ASSETS
     from snowpatrol_assets.partitions import usage_days, warehouses
+    from snowpatrol_assets.resources import build_resources
 
     keys = usage_days.get_partition_keys()[-days:]
-    instance = DagsterInstance.get()
-    result = materialize(
-        ASSETS,
-        selection=INGEST,
-        instance=instance,
-        resources=defs.resources,
-        tags={RANGE_START: keys[0], RANGE_END: keys[-1]},
-    )
-    if not result.success:
-        raise RuntimeError(f"Materialising {INGEST} over {keys[0]}..{keys[-1]} failed")
-    features = instance.get_latest_materialization_event(AssetKey("warehouse_usage_features"))
-    active = features.asset_materialization.metadata["active_warehouses"].value
-    instance.add_dynamic_partitions(warehouses.name, active)
-    for location, module in workspace_modules(workspace).items():
-        stop_instigators(instance, location, module)
+    with DagsterInstance.get() as instance:
+        result = materialize(
+            ASSETS,
+            selection=INGEST,
+            instance=instance,
+            resources=build_resources(),
+            tags={RANGE_START: keys[0], RANGE_END: keys[-1]},
+        )
+        if not result.success:
+            raise RuntimeError(f"Materialising {INGEST} over {keys[0]}..{keys[-1]} failed")
+        features = instance.get_latest_materialization_event(AssetKey("warehouse_usage_features"))
+        active = features.asset_materialization.metadata["active_warehouses"].value
+        instance.add_dynamic_partitions(warehouses.name, active)
+        for location, module in workspace_modules(workspace).items():
+            stop_instigators(instance, location, module)
 
 
 def workspace_modules(workspace: Path) -> dict[str, str]:
@@ -103,23 +100,6 @@ def stop_instigators(instance, location_name: str, module_name: str) -> None:
                 instance.stop_schedule(
                     schedule.get_remote_origin_id(), schedule.selector_id, schedule
                 )
-
-
-def run_preparation(home: Path, workspace: Path, days: int, timeout: float = 180) -> None:
-    """Runs `prepare_instance` in a fresh interpreter with DAGSTER_HOME=home."""
-    completed = subprocess.run(
-        [str(PYTHON), __file__, str(workspace), str(days)],
-        cwd=REPO,
-        env=local_env(home),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if completed.returncode != 0:
-        raise AssertionError(
-            f"Preparing the instance failed (exit {completed.returncode}):\n"
-            f"{completed.stderr[-4000:]}"
-        )
 
 
 def wait_for(what: str, probe: Callable[[], object], timeout: float, interval: float = 0.5):
@@ -223,7 +203,3 @@ def dagster_dev(workspace: Path, home: Path, log_path: Path, port: int) -> Itera
         raise
     finally:
         server.stop()
-
-
-if __name__ == "__main__":
-    prepare_instance(Path(sys.argv[1]), int(sys.argv[2]))

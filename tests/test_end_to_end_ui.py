@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from e2e_support import REPO, DagsterDev, Stopwatch, dagster_dev, run_preparation, wait_for
+from e2e_support import REPO, DagsterDev, Stopwatch, dagster_dev, prepare_instance, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -125,10 +125,11 @@ def dagster_home(tmp_path: Path) -> Path:
 
 
 def test_backfill_trains_several_warehouses_in_one_run(
-    tmp_path: Path, dagster_home: Path, free_port: int
+    tmp_path: Path, dagster_home: Path, free_port: int, monkeypatch
 ):
     clock = Stopwatch()
-    run_preparation(dagster_home, WORKSPACE, USAGE_DAYS)
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    prepare_instance(WORKSPACE, USAGE_DAYS)
     clock.lap("instance prepared")
     with dagster_dev(WORKSPACE, dagster_home, tmp_path / "dagster_dev.log", free_port) as dev:
         wait_for("the webserver", dev.is_serving, LOAD_TIMEOUT)
