@@ -37,6 +37,7 @@ WEEKLY = "0 5 * * 1"
     ],
     automation_condition=AutomationCondition.on_cron(WEEKLY),
     group_name=groups.MODELS,
+    pool=groups.TABLES_POOL,
     kinds={"pandas", "scikitlearn"},
 )
 def detector_evaluation(

@@ -22,6 +22,7 @@ TOP_CONTRIBUTORS = 5
 @asset(
     automation_condition=AutomationCondition.eager(),
     group_name=groups.SCORING,
+    pool=groups.TABLES_POOL,
     kinds={"pandas", "snowflake"},
 )
 def anomaly_contributors(
@@ -111,6 +112,7 @@ class OutlookConfig(Config):
 @asset(
     automation_condition=AutomationCondition.eager(),
     group_name=groups.SCORING,
+    pool=groups.TABLES_POOL,
     kinds={"pandas"},
 )
 def month_end_outlook(

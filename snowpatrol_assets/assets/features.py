@@ -10,6 +10,7 @@ from snowpatrol_assets.checks import drift_check_spec
     check_specs=[drift_check_spec("warehouse_usage_features")],
     automation_condition=AutomationCondition.eager(),
     group_name=groups.FEATURES,
+    pool=groups.TABLES_POOL,
     kinds={"pandas", "statsmodels"},
 )
 def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usage):

@@ -9,6 +9,10 @@ FEATURES = "snowpatrol_features"
 MODELS = "snowpatrol_models"
 SCORING = "snowpatrol_scoring"
 
+TABLES_POOL = "snowpatrol_tables"
+"""The location's tables share one DuckDB file locally, which one process writes at a time:
+every asset that stores a table takes this pool (one step at a time, see dagster.yaml)."""
+
 DAILY_FRESHNESS = FreshnessPolicy.time_window(
     fail_window=timedelta(hours=48), warn_window=timedelta(hours=30)
 )

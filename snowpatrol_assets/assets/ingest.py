@@ -49,6 +49,7 @@ class MeteringConfig(Config):
     check_specs=metering_check_specs("warehouse_metering"),
     freshness_policy=groups.DAILY_FRESHNESS,
     group_name=groups.INGEST,
+    pool=groups.TABLES_POOL,
     kinds={"pandas", "snowflake"},
 )
 def warehouse_metering(
@@ -101,6 +102,7 @@ def warehouse_metering(
     check_specs=usage_check_specs("warehouse_daily_usage"),
     automation_condition=AutomationCondition.eager(),
     group_name=groups.INGEST,
+    pool=groups.TABLES_POOL,
     kinds={"pandas"},
 )
 def warehouse_daily_usage(context: AssetExecutionContext, usage_tables: UsageTables):

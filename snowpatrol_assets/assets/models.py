@@ -70,6 +70,7 @@ class DetectorConfig(Config):
     ],
     deps=[EVALUATION_KEY],
     group_name=groups.MODELS,
+    pool=groups.TABLES_POOL,
     kinds={"pandas", "scikitlearn"},
 )
 def warehouse_anomaly_models(

@@ -30,6 +30,7 @@ class ReportConfig(Config):
     automation_condition=AutomationCondition.eager(),
     freshness_policy=groups.DAILY_FRESHNESS,
     group_name=groups.SCORING,
+    pool=groups.TABLES_POOL,
     kinds={"pandas", "markdown"},
 )
 def anomaly_report(

@@ -38,6 +38,7 @@ class ScoringConfig(Config):
 @asset(
     automation_condition=AutomationCondition.eager(),
     group_name=groups.SCORING,
+    pool=groups.TABLES_POOL,
     kinds={"pandas"},
 )
 def warehouse_anomaly_scores(
@@ -128,6 +129,7 @@ def scored_days_of(model_and_credits, min_excess_credits: float, min_excess_pct:
 @asset(
     automation_condition=AutomationCondition.eager(),
     group_name=groups.SCORING,
+    pool=groups.TABLES_POOL,
     kinds={"pandas"},
 )
 def usage_anomalies(
