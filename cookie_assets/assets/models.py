@@ -15,10 +15,10 @@ from dagster import (
 )
 from pydantic import Field
 
+from cookie_assets.assets.tables import partitioned_table_asset
 from cookie_assets.checks import CHAMPION_GATE, champion_gate_spec
 from cookie_assets.compute import TrainingCompute
 from cookie_assets.frames import Frame
-from cookie_assets.location import TABLES_POOL
 from cookie_assets.modeling.candidates import DEFAULT_N_ESTIMATORS
 from cookie_assets.partitions import targets
 from mlops_common.model_store import ModelNotFoundError, ModelStore, StoredModel
@@ -79,12 +79,11 @@ def _figures_table(table: Frame) -> str:
     return table.assign(**columns)[["family", *columns]].to_markdown(index=False)
 
 
-@asset(
-    partitions_def=targets,
-    group_name=GROUP,
-    kinds={"pandas", "scikitlearn"},
-    pool=TABLES_POOL,
-    metadata={"partition_expr": "target"},
+@partitioned_table_asset(
+    GROUP,
+    targets,
+    "target",
+    extra_kinds={"scikitlearn"},
     automation_condition=AutomationCondition.eager(),
 )
 def candidate_models(

@@ -13,12 +13,12 @@ from dagster import (
     FreshnessPolicy,
     MetadataValue,
     Output,
-    asset,
 )
 
 from cookie_assets.assets import models, training
 from cookie_assets.assets.models import champion_name
 from cookie_assets.assets.raw import read_landing_file, refuse_unstorable
+from cookie_assets.assets.tables import partitioned_table_asset
 from cookie_assets.checks import (
     PREDICTION_DRIFT,
     drift_check_result,
@@ -38,7 +38,6 @@ from cookie_assets.contract import (
 )
 from cookie_assets.frames import Frame
 from cookie_assets.landing import LandingZone
-from cookie_assets.location import TABLES_POOL
 from cookie_assets.monitoring.columns import (
     CV_MAE,
     MODEL_VERSION,
@@ -60,12 +59,10 @@ DAILY_FRESHNESS = FreshnessPolicy.time_window(
 )
 
 
-@asset(
-    partitions_def=prediction_days,
-    group_name=GROUP,
-    kinds={"pandas"},
-    pool=TABLES_POOL,
-    metadata={"partition_expr": DAY},
+@partitioned_table_asset(
+    GROUP,
+    prediction_days,
+    DAY,
     check_specs=file_check_specs("new_customers", CUSTOMER_CHECKS, prediction_days, blocking=True),
 )
 def new_customers(context: AssetExecutionContext, landing: LandingZone) -> Iterator:
@@ -93,12 +90,10 @@ def _champion(model_store: ModelStore, target: str) -> StoredModel:
         raise Failure(f"no champion for {target} yet: materialise champion_model") from error
 
 
-@asset(
-    partitions_def=prediction_days,
-    group_name=GROUP,
-    kinds={"pandas"},
-    pool=TABLES_POOL,
-    metadata={"partition_expr": DAY},
+@partitioned_table_asset(
+    GROUP,
+    prediction_days,
+    DAY,
     deps=[AssetDep("champion_model", partition_mapping=AllPartitionMapping())],
     check_specs=[prediction_drift_spec],
     # A day is predicted once, when its new customers land, by the champion of that day: a later
@@ -181,12 +176,10 @@ def bake_chart(plan: Frame, day: str) -> bytes:
     return png_bytes(figure)
 
 
-@asset(
-    partitions_def=prediction_days,
-    group_name=GROUP,
-    kinds={"pandas"},
-    pool=TABLES_POOL,
-    metadata={"partition_expr": DAY},
+@partitioned_table_asset(
+    GROUP,
+    prediction_days,
+    DAY,
     automation_condition=AutomationCondition.eager(),
     freshness_policy=DAILY_FRESHNESS,
 )

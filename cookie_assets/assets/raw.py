@@ -4,8 +4,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from hashlib import sha256
 
-from dagster import AssetExecutionContext, Failure, Output, asset
+from dagster import AssetExecutionContext, Failure, Output
 
+from cookie_assets.assets.tables import partitioned_table_asset
 from cookie_assets.checks import file_check_results, file_check_specs
 from cookie_assets.contract import (
     COHORT,
@@ -16,7 +17,6 @@ from cookie_assets.contract import (
 )
 from cookie_assets.frames import Frame
 from cookie_assets.landing import LandingZone
-from cookie_assets.location import TABLES_POOL
 from cookie_assets.partitions import cohorts
 from cookie_assets.validation import (
     CUSTOMER_CHECKS,
@@ -79,12 +79,10 @@ def _stored(file: LandingFile, cohort: str) -> Output:
     )
 
 
-@asset(
-    partitions_def=cohorts,
-    group_name=GROUP,
-    kinds={"pandas"},
-    pool=TABLES_POOL,
-    metadata={"partition_expr": COHORT},
+@partitioned_table_asset(
+    GROUP,
+    cohorts,
+    COHORT,
     check_specs=file_check_specs("trial_customers", CUSTOMER_CHECKS, cohorts, blocking=False),
 )
 def trial_customers(context: AssetExecutionContext, landing: LandingZone) -> Iterator:
@@ -102,12 +100,10 @@ def trial_customers(context: AssetExecutionContext, landing: LandingZone) -> Ite
     yield from file_check_results(file.location, file.fingerprint, issues)
 
 
-@asset(
-    partitions_def=cohorts,
-    group_name=GROUP,
-    kinds={"pandas"},
-    pool=TABLES_POOL,
-    metadata={"partition_expr": COHORT},
+@partitioned_table_asset(
+    GROUP,
+    cohorts,
+    COHORT,
     check_specs=file_check_specs("orders", ORDER_CHECKS, cohorts, blocking=False),
     deps=["trial_customers"],
 )

@@ -9,7 +9,6 @@ from dagster import (
     AutomationCondition,
     MetadataValue,
     Output,
-    asset,
 )
 
 from mlops_common.figures import markdown_image
@@ -23,7 +22,9 @@ CHAMPION_GATE = "detector_champion_gate"
 WEEKLY = "0 5 * * 1"
 
 
-@asset(
+@groups.table_asset(
+    groups.MODELS,
+    extra_kinds={"scikitlearn"},
     check_specs=[
         AssetCheckSpec(
             CHAMPION_GATE,
@@ -36,9 +37,6 @@ WEEKLY = "0 5 * * 1"
         )
     ],
     automation_condition=AutomationCondition.on_cron(WEEKLY),
-    group_name=groups.MODELS,
-    pool=groups.TABLES_POOL,
-    kinds={"pandas", "scikitlearn"},
 )
 def detector_evaluation(
     context: AssetExecutionContext,

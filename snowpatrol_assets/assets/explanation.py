@@ -6,7 +6,6 @@ from dagster import (
     Config,
     MetadataValue,
     Output,
-    asset,
 )
 from pydantic import Field
 
@@ -19,11 +18,10 @@ EXPLAINED_DAYS = 30
 TOP_CONTRIBUTORS = 5
 
 
-@asset(
+@groups.table_asset(
+    groups.SCORING,
+    extra_kinds={"snowflake"},
     automation_condition=AutomationCondition.eager(),
-    group_name=groups.SCORING,
-    pool=groups.TABLES_POOL,
-    kinds={"pandas", "snowflake"},
 )
 def anomaly_contributors(
     context: AssetExecutionContext,
@@ -109,11 +107,9 @@ class OutlookConfig(Config):
     )
 
 
-@asset(
+@groups.table_asset(
+    groups.SCORING,
     automation_condition=AutomationCondition.eager(),
-    group_name=groups.SCORING,
-    pool=groups.TABLES_POOL,
-    kinds={"pandas"},
 )
 def month_end_outlook(
     context: AssetExecutionContext,

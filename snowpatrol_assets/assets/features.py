@@ -1,17 +1,16 @@
 """Per-warehouse drift of daily usage: the evidence the retraining sensor acts on."""
 
-from dagster import AssetExecutionContext, AutomationCondition, MetadataValue, Output, asset
+from dagster import AssetExecutionContext, AutomationCondition, MetadataValue, Output
 
 from snowpatrol_assets.assets import groups
 from snowpatrol_assets.checks import drift_check_spec
 
 
-@asset(
+@groups.table_asset(
+    groups.FEATURES,
+    extra_kinds={"statsmodels"},
     check_specs=[drift_check_spec("warehouse_usage_features")],
     automation_condition=AutomationCondition.eager(),
-    group_name=groups.FEATURES,
-    pool=groups.TABLES_POOL,
-    kinds={"pandas", "statsmodels"},
 )
 def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usage):
     """Daily credits of every active warehouse split into trend, weekly seasonality and residual,

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from dagster import FreshnessPolicy
+from dagster import FreshnessPolicy, asset
 
 INGEST = "snowpatrol_ingest"
 FEATURES = "snowpatrol_features"
@@ -18,3 +18,9 @@ DAILY_FRESHNESS = FreshnessPolicy.time_window(
 )
 """Usage days land daily: a warning after 30 hours without a new materialisation, a failure
 after 48 (the daily refresh runs at 07:00 UTC, so one missed day is visible the next morning)."""
+
+
+def table_asset(group: str, extra_kinds: frozenset[str] = frozenset(), **options):
+    """`dagster.asset` for a Snowpatrol asset stored as a table: in `group`, in the tables
+    pool, of kind pandas (plus `extra_kinds`; the definitions root adds where tables live)."""
+    return asset(group_name=group, pool=TABLES_POOL, kinds={"pandas", *extra_kinds}, **options)

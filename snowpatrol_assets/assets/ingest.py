@@ -10,7 +10,6 @@ from dagster import (
     Failure,
     MetadataValue,
     Output,
-    asset,
 )
 from pydantic import Field
 
@@ -42,15 +41,14 @@ class MeteringConfig(Config):
     )
 
 
-@asset(
+@groups.table_asset(
+    groups.INGEST,
+    extra_kinds={"snowflake"},
     partitions_def=usage_days,
     backfill_policy=BackfillPolicy.single_run(),
     metadata={"partition_expr": START_TIME},
     check_specs=metering_check_specs("warehouse_metering"),
     freshness_policy=groups.DAILY_FRESHNESS,
-    group_name=groups.INGEST,
-    pool=groups.TABLES_POOL,
-    kinds={"pandas", "snowflake"},
 )
 def warehouse_metering(
     context: AssetExecutionContext, config: MeteringConfig, usage_source: UsageSource
@@ -97,13 +95,11 @@ def warehouse_metering(
     yield from checks
 
 
-@asset(
+@groups.table_asset(
+    groups.INGEST,
     deps=[warehouse_metering],
     check_specs=usage_check_specs("warehouse_daily_usage"),
     automation_condition=AutomationCondition.eager(),
-    group_name=groups.INGEST,
-    pool=groups.TABLES_POOL,
-    kinds={"pandas"},
 )
 def warehouse_daily_usage(context: AssetExecutionContext, usage_tables: UsageTables):
     """Credits per warehouse per day: every warehouse on every day since it first ran (idle

@@ -12,7 +12,6 @@ from dagster import (
     Config,
     MetadataValue,
     Output,
-    asset,
 )
 from pydantic import Field, field_validator
 
@@ -56,7 +55,9 @@ class DetectorConfig(Config):
         return method
 
 
-@asset(
+@groups.table_asset(
+    groups.MODELS,
+    extra_kinds={"scikitlearn"},
     partitions_def=warehouses,
     backfill_policy=BackfillPolicy.single_run(),
     metadata={"partition_expr": WAREHOUSE_KEY},
@@ -69,9 +70,6 @@ class DetectorConfig(Config):
         )
     ],
     deps=[EVALUATION_KEY],
-    group_name=groups.MODELS,
-    pool=groups.TABLES_POOL,
-    kinds={"pandas", "scikitlearn"},
 )
 def warehouse_anomaly_models(
     context: AssetExecutionContext,

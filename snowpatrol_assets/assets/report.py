@@ -8,7 +8,6 @@ from dagster import (
     Config,
     MetadataValue,
     Output,
-    asset,
 )
 from pydantic import Field
 
@@ -26,12 +25,11 @@ class ReportConfig(Config):
     lookback_days: int = Field(default=30, description="Days of anomalies the report covers.")
 
 
-@asset(
+@groups.table_asset(
+    groups.SCORING,
+    extra_kinds={"markdown"},
     automation_condition=AutomationCondition.eager(),
     freshness_policy=groups.DAILY_FRESHNESS,
-    group_name=groups.SCORING,
-    pool=groups.TABLES_POOL,
-    kinds={"pandas", "markdown"},
 )
 def anomaly_report(
     context: AssetExecutionContext,

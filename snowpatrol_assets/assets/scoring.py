@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from dagster import AssetExecutionContext, AutomationCondition, Config, Failure, Output, asset
+from dagster import AssetExecutionContext, AutomationCondition, Config, Failure, Output
 from pydantic import Field
 
 from mlops_common.model_store import ModelNotFoundError, ModelStore
@@ -35,11 +35,9 @@ class ScoringConfig(Config):
     )
 
 
-@asset(
+@groups.table_asset(
+    groups.SCORING,
     automation_condition=AutomationCondition.eager(),
-    group_name=groups.SCORING,
-    pool=groups.TABLES_POOL,
-    kinds={"pandas"},
 )
 def warehouse_anomaly_scores(
     context: AssetExecutionContext,
@@ -126,11 +124,9 @@ def scored_days_of(model_and_credits, min_excess_credits: float, min_excess_pct:
     )
 
 
-@asset(
+@groups.table_asset(
+    groups.SCORING,
     automation_condition=AutomationCondition.eager(),
-    group_name=groups.SCORING,
-    pool=groups.TABLES_POOL,
-    kinds={"pandas"},
 )
 def usage_anomalies(
     context: AssetExecutionContext, warehouse_anomaly_scores, anomaly_feedback: AnomalyFeedback
