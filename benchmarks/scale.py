@@ -179,15 +179,16 @@ def measure_pipeline(
     from snowpatrol_assets import demo
     from snowpatrol_assets.partitions import usage_days
 
-    if not evaluate:
-        demo.INGEST.remove("detector_evaluation")
     days = usage_days.get_partition_keys()
     instance = DagsterInstance.get()
     failure = None
     with phase_peak("pipeline", peaks), timed() as elapsed:
         try:
             demo.materialize_pipeline(
-                instance, days, resources={"usage_source": stored_rows_source(rows)}
+                instance,
+                days,
+                resources={"usage_source": stored_rows_source(rows)},
+                evaluate=evaluate,
             )
         except Exception as error:  # a failed run: report how far it got, then go on
             failure = f"{type(error).__name__}: {str(error).strip()[:300]}"

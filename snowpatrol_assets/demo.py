@@ -60,12 +60,15 @@ def materialize_pipeline(
     days: list[str],
     method: str = DEFAULT_METHOD,
     resources: dict | None = None,
+    evaluate: bool = True,
 ) -> None:
     """The three runs of the demo: ingest the usage days (with features and the detector
     evaluation), add the warehouse partitions and train and score them all, then the report.
-    `resources` replace the local defaults (benchmarks feed the same pipeline other data)."""
+    `resources` replace the local defaults (benchmarks feed the same pipeline other data);
+    `evaluate=False` leaves out the weekly detector evaluation (models use the default method)."""
     resources = {**build_resources(), **(resources or {})}
-    _run(instance, INGEST, {RANGE_START: days[0], RANGE_END: days[-1]}, resources)
+    ingest = INGEST if evaluate else [name for name in INGEST if name != "detector_evaluation"]
+    _run(instance, ingest, {RANGE_START: days[0], RANGE_END: days[-1]}, resources)
     instance.add_dynamic_partitions(
         warehouses.name, warehouses_to_add(instance, _metadata(instance, "warehouse_daily_usage"))
     )
