@@ -17,11 +17,11 @@ One process, one data set, two measurements:
     the runs, the number of event-log entries, the model store's size. `pipeline_s` is the
     daily pipeline: everything except `detector_evaluation`, which runs weekly and backtests
     every method (printed apart as `evaluation_s`).
-(b) bare maths: the same stored rows read back (not timed), then the pure functions the
-    assets call, serially in this process, without Dagster, storage or charts: the matrix
-    (`daily_usage_matrix`, warehouse status), the drift features (`decompose`, `usage_drift`,
+(b) bare maths: the functions the assets call, serially in this process, without Dagster,
+    storage or charts: the matrix (`read_daily_matrix`, the pipeline's query, run by DuckDB on
+    the generated rows; warehouse status), the drift features (`decompose`, `usage_drift`,
     `drifted_warehouses`), the models (`fit_detector` and the training anomaly rate) and the
-    scores (`score_usage`).
+    scores (`score_usage`). Like the pipeline, it never holds the hourly rows.
 
 --daily-rows stores one row per warehouse-day instead of hourly rows (the hourly rows of
 10,000 warehouses over two years, 175 million, do not fit one process): the daily matrix the
@@ -152,16 +152,16 @@ def stored_rows_source(database: Path):
     return StoredRowsSource()
 
 
-def read_rows(database: Path, start=None, end=None) -> pd.DataFrame:
-    """Stored metering rows with START_TIME in [start, end) (all when not given)."""
+def read_rows(database: Path, start, end) -> pd.DataFrame:
+    """Stored metering rows with START_TIME in [start, end)."""
     import duckdb
 
-    where, bounds = "", []
-    if start is not None:
-        where, bounds = "WHERE START_TIME >= ? AND START_TIME < ?", [start, end]
     with duckdb.connect(str(database), read_only=True) as connection:
-        query = f"SELECT * FROM {METERING_TABLE} {where} ORDER BY START_TIME"
-        return connection.execute(query, bounds).df()
+        query = (
+            f"SELECT * FROM {METERING_TABLE} WHERE START_TIME >= ? AND START_TIME < ? "
+            "ORDER BY START_TIME"
+        )
+        return connection.execute(query, [start, end]).df()
 
 
 def measure_pipeline(
@@ -241,8 +241,9 @@ def print_store_sizes(home: Path) -> None:
 
 
 def measure_bare_maths(rows: Path, peaks: dict[str, float]) -> float:
-    """Reads the stored rows (not timed), runs the maths serially; prints stages; returns
-    their seconds."""
+    """Runs the maths serially on the stored rows; prints stages; returns their seconds."""
+    import duckdb
+
     from snowpatrol_assets.detection import (
         decompose,
         drifted_warehouses,
@@ -251,23 +252,20 @@ def measure_bare_maths(rows: Path, peaks: dict[str, float]) -> float:
         usage_drift,
     )
     from snowpatrol_assets.detection.methods import DEFAULT_METHOD
-    from snowpatrol_assets.usage.columns import START_TIME
+    from snowpatrol_assets.usage.daily_sql import DUCKDB, read_daily_matrix
     from snowpatrol_assets.usage.features import (
         classify_warehouses,
         warehouse_series,
         with_status,
     )
-    from snowpatrol_assets.usage.matrix import daily_usage_matrix
 
-    metering = read_rows(rows)
     timings = {}
     with phase_peak("bare maths", peaks):
-        with timed() as stage:
-            matrix = daily_usage_matrix(metering, metering[START_TIME].dt.normalize().max())
+        with timed() as stage, duckdb.connect(str(rows), read_only=True) as connection:
+            matrix = read_daily_matrix(connection, METERING_TABLE, DUCKDB)
             status = classify_warehouses(matrix)
             matrix = with_status(matrix, status)
         timings["matrix"] = stage()
-        del metering
         active = set(status.active)
         with timed() as stage:
             drift = {}

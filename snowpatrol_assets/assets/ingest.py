@@ -67,7 +67,7 @@ def warehouse_metering(
 
     window = context.partition_time_window
     start, end = (pd.Timestamp(t).tz_convert("UTC").tz_localize(None) for t in window)
-    metering = usage_source.fetch_metering(start.to_pydatetime(), end.to_pydatetime())
+    metering = usage_source.fetch_metering_range(start.to_pydatetime(), end.to_pydatetime())
     context.log.info(
         f"Fetched {len(metering)} metering rows for [{start:%Y-%m-%d}, {end:%Y-%m-%d})"
     )
