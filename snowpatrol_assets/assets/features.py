@@ -22,23 +22,17 @@ def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usa
     drifted by chance every day. Drifted warehouses are retrained by the `retrain_on_drift`
     sensor. Dropped and too-new warehouses are left out (see warehouse_daily_usage).
     """
-    import pandas as pd
-
     from mlops_common.parallel import map_by_key
     from snowpatrol_assets.check_results import drift_check_result
     from snowpatrol_assets.detection.drift import drifted_warehouses
-    from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
     from snowpatrol_assets.usage.features import status_of, warehouse_series
 
     active = set(status_of(warehouse_daily_usage).active)
     series = list(warehouse_series(warehouse_daily_usage, active))
     tested = map_by_key(decomposed_with_drift, [(key, credits) for key, _, _, credits in series])
-    frames, drift = [], {}
-    for (key, account, name, _), (parts, drift[key]) in zip(series, tested, strict=True):
-        frame = parts.rename(columns=str.upper).rename_axis(USAGE_DATE).reset_index()
-        frames.append(frame.assign(**{ACCOUNT: account, WAREHOUSE: name, WAREHOUSE_KEY: key}))
+    drift = {key: result for (key, _, _, _), (_, result) in zip(series, tested, strict=True)}
     fleet = drifted_warehouses(drift)
-    features = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    features = _features_table(series, [parts for parts, _ in tested])
     yield Output(
         features,
         metadata={
@@ -49,6 +43,25 @@ def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usa
         },
     )
     yield drift_check_result(drift, fleet)
+
+
+def _features_table(series: list, parts: list):
+    """Every warehouse's decomposition in one table, each row named by its warehouse (one
+    concatenation, not a frame operation per warehouse)."""
+    import numpy as np
+    import pandas as pd
+
+    from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
+
+    if not parts:
+        return pd.DataFrame()
+    table = pd.concat(parts, ignore_index=False).rename(columns=str.upper)
+    table = table.rename_axis(USAGE_DATE).reset_index()
+    rows_per_warehouse = [len(frame) for frame in parts]
+    for column, position in ((ACCOUNT, 1), (WAREHOUSE, 2), (WAREHOUSE_KEY, 0)):
+        names = np.array([entry[position] for entry in series], dtype=object)
+        table[column] = np.repeat(names, rows_per_warehouse)
+    return table
 
 
 def decomposed_with_drift(credits):

@@ -19,15 +19,16 @@ ETL_ON_DAY = "WAREHOUSE_NAME = 'ETL_NIGHTLY_WH' AND USAGE_DATE = TIMESTAMP '2026
 
 
 class SpoiledAccount(SimulatedAccountSource):
-    """The simulated account returning one spoiled row of ETL_NIGHTLY_WH on DAY."""
+    """The simulated account returning one spoiled row of ETL_NIGHTLY_WH on `day`."""
 
     defect: str = "none"
+    day: str = DAY
 
     def fetch_metering(self, start, end):
         rows = super().fetch_metering(start, end)
         targets = rows.index[
             (rows["WAREHOUSE_NAME"] == "ETL_NIGHTLY_WH")
-            & (rows["START_TIME"].dt.strftime("%Y-%m-%d") == DAY)
+            & (rows["START_TIME"].dt.strftime("%Y-%m-%d") == self.day)
         ]
         if self.defect == "none" or targets.empty:
             return rows
@@ -57,13 +58,13 @@ DEFECTS = {
 }
 
 
-def pull(defect="none", first=DAY, last=DAY, config=None, assets=(warehouse_metering,)):
+def pull(defect="none", first=DAY, last=DAY, config=None, assets=(warehouse_metering,), day=DAY):
     return materialize(
         list(assets),
         resources={
             "io_manager": local_tables("snowpatrol"),
             "usage_tables": build_resources()["usage_tables"],
-            "usage_source": SpoiledAccount(defect=defect),
+            "usage_source": SpoiledAccount(defect=defect, day=day),
         },
         tags={RANGE_START: first, RANGE_END: last},
         run_config=config,
@@ -107,3 +108,24 @@ def test_the_plausibility_bound_is_configurable_per_run():
     [check] = [e for e in result.get_asset_check_evaluations() if e.check_name == VALID_CREDITS]
     assert check.metadata["max_credits_per_hour"].value == 10.0
     assert "ML_TRAINING_WH" in check.metadata["offending_rows"].value
+
+
+def test_a_long_backfill_is_fetched_a_month_at_a_time_and_stored_only_if_all_of_it_is_clean():
+    first, last = "2026-04-01", "2026-06-05"  # 66 days: three fetch windows of at most 31
+    assert pull(first=first, last=first).success
+    stored = local_count("snowpatrol", "warehouse_metering")
+    spoiled = pull("negative", first=first, last=last, day="2026-06-04")  # in the last window
+    assert not spoiled.success
+    assert local_count("snowpatrol", "warehouse_metering") == stored
+
+    assert pull(first=first, last=last).success
+    whole = SimulatedAccountSource().fetch_metering(
+        pd.Timestamp(first).to_pydatetime(), pd.Timestamp("2026-06-06").to_pydatetime()
+    )
+    assert local_count("snowpatrol", "warehouse_metering") == len(whole)
+    days = local_rows(
+        "snowpatrol",
+        "select count(distinct cast(START_TIME as date)), count(*) - count(distinct "
+        "(ACCOUNT_NAME, WAREHOUSE_ID, START_TIME)) from snowpatrol.warehouse_metering",
+    )
+    assert days == [(66, 0)]  # every day once, no warehouse-hour twice across windows
