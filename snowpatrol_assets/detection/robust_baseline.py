@@ -160,7 +160,7 @@ def score_days(
     level, start = profile.level, 0
     for day in range(len(daily)):
         if day >= SHIFT_DAYS:
-            shifted = np.median(recent[day - SHIFT_DAYS : day]) - level
+            shifted = _window_median(recent[day - SHIFT_DAYS : day]) - level
             if shifted > SHIFT_SCALES * profile.noise_scale:
                 start = day - SHIFT_DAYS // 2 - 1
                 trusted[start:day] = active[start:day]
@@ -179,8 +179,17 @@ def score_days(
 
 def _baseline(window: np.ndarray, noise_scale: float) -> float:
     """Median of the window, or of its last week when that is clearly higher (growing)."""
-    fortnight, week = np.median(window), np.median(window[-RECENT_DAYS:])
+    fortnight, week = _window_median(window), _window_median(window[-RECENT_DAYS:])
     return float(week if week - fortnight > noise_scale else fortnight)
+
+
+def _window_median(values: np.ndarray) -> float:
+    """The median of a short window, as np.median gives it (the mean of the two middle values
+    of an even count). np.median costs about 12 us per call whatever the size, against 1.6 us
+    for sorting 14 values; with three medians per day it was most of the scoring time."""
+    ordered = np.sort(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _log_credits(daily: pd.Series) -> tuple[np.ndarray, np.ndarray]:
