@@ -196,3 +196,76 @@ def test_top_cause_is_the_injected_cause_for_nearly_every_simulated_anomaly():
         hits.append(named == (CAUSE_DIMENSION[kind], cause))
     assert len(hits) > 50
     assert sum(hits) / len(hits) >= 0.9
+
+
+def test_a_batch_explains_each_anomaly_as_if_it_were_alone():
+    """Two days of one warehouse share their four reference days; the other warehouse, two
+    weeks old, has an anomaly whose queries carry no tag and one without any query row."""
+    runaway = [(*q[:4], 90.0) if q[3] == "q_customers" else q for q in ORDINARY]
+    newcomer = [("CONTRACTOR", "ANALYST", "", f"q_scratch_{i}", 16.0) for i in range(3)]
+    untagged = [(*q[:2], "", *q[3:]) for q in ORDINARY]
+    bi_references = [_rows(day, untagged) for day in REFERENCES[:2]]
+    bi_day = _rows(DAY, [(*q[:4], q[4] * 3) for q in untagged])
+    history = pd.concat(
+        [
+            *[_rows(day, ORDINARY) for day in REFERENCES[1:]],
+            _rows(DAY, ORDINARY + newcomer),
+            _rows(REFERENCES[0], runaway),
+            *[rows.assign(WAREHOUSE_ID=102) for rows in [*bi_references, bi_day]],
+        ],
+        ignore_index=True,
+    )
+    history["QUERY_TEXT"] += " -- " + history["START_TIME"].dt.strftime("%Y-%m-%d")
+    etl, bi = "ACME_PROD/101", "ACME_PROD/102"
+    idle_day = DAY + pd.Timedelta(days=1)
+    anomalies = pd.DataFrame(
+        {
+            "WAREHOUSE_KEY": [etl, bi, etl, bi],
+            "USAGE_DATE": [DAY, DAY, REFERENCES[0], idle_day],
+            EXCESS_CREDITS: [40.0, 120.0, 70.0, 25.0],
+        }
+    )
+    references = reference_days(anomalies, {bi: REFERENCES[1]})  # bi: two reference days
+    days = pd.date_range(DAY - pd.Timedelta(weeks=8), idle_day)
+    usage = pd.DataFrame(
+        {
+            "WAREHOUSE_KEY": [etl] * len(days) + [bi] * len(days),
+            "USAGE_DATE": [*days, *days],
+            "CREDITS_USED_COMPUTE": [100.0 + i for i in range(2 * len(days))],
+        }
+    )
+    explained = explain_anomalies(anomalies, references, history, usage, top=3)
+
+    assert top_cause(explained[(etl, DAY)])["CONTRIBUTOR"] == "CONTRACTOR"
+    runaway_cause = top_cause(explained[(etl, REFERENCES[0])])
+    assert runaway_cause["CONTRIBUTOR"] == "q_customers"
+    assert runaway_cause["SAMPLE_TEXT"] == "SELECT * FROM q_customers -- 2026-11-12"
+    untagged_dimensions = explained[(bi, DAY)].contributors["DIMENSION"]
+    assert list(untagged_dimensions) == ["query"] * 3 + ["user"] * 2 + ["role"] * 2  # top 3
+    assert explained[(bi, idle_day)].contributors.empty
+    assert explained[(bi, idle_day)].unattributed == explained[(bi, idle_day)].metered_compute
+    query_warehouse = "ACME_PROD/" + history["WAREHOUSE_ID"].astype(str)
+    query_day = history["START_TIME"].dt.normalize()
+
+    def rows_of(key, day):
+        return history[(query_warehouse == key) & (query_day == day)]
+
+    compute = usage.set_index(["WAREHOUSE_KEY", "USAGE_DATE"])["CREDITS_USED_COMPUTE"]
+    earlier = references.groupby(["WAREHOUSE_KEY", "USAGE_DATE"])["REFERENCE_DATE"].agg(list)
+    assert earlier[(etl, DAY)] == earlier[(etl, REFERENCES[0])]  # shared reference days
+    for key, day, excess in anomalies.itertuples(index=False):
+        alone = explain_excess(
+            rows_of(key, day),
+            pd.concat([rows_of(key, d) for d in earlier[(key, day)]]),
+            reference_day_count=len(earlier[(key, day)]),
+            metered_compute=compute[(key, day)],
+            excess=excess,
+            typical_metered_compute=compute[[(key, d) for d in earlier[(key, day)]]].mean(),
+            top=3,
+        )
+        explanation = explained[(key, day)]
+        assert explanation.typical_unattributed == pytest.approx(alone.typical_unattributed)
+        assert (explanation.attributed, explanation.unattributed) == pytest.approx(
+            (alone.attributed, alone.unattributed)
+        )
+        pd.testing.assert_frame_equal(explanation.contributors, alone.contributors)
