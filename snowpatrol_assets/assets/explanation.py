@@ -55,10 +55,10 @@ def anomaly_contributors(
         recent, references, history, warehouse_daily_usage, TOP_CONTRIBUTORS
     )
     ids = recent.set_index([WAREHOUSE_KEY, USAGE_DATE])["ANOMALY_ID"].to_dict()
-    frames, remainders = [], []
+    anomalies, remainders = [], []
     for (key, day), explanation in explanations.items():
         anomaly = {"ANOMALY_ID": ids[(key, day)], "WAREHOUSE_KEY": key, "USAGE_DATE": day}
-        frames.append(explanation.contributors.assign(**anomaly))
+        anomalies.append(anomaly)
         typical = explanation.typical_unattributed or 0.0
         delta = explanation.unattributed - typical
         remainders.append(
@@ -75,7 +75,9 @@ def anomaly_contributors(
             }
         )
     columns = ["ANOMALY_ID", "WAREHOUSE_KEY", "USAGE_DATE", *CONTRIBUTOR_COLUMNS]
-    frames = [f for f in frames if not f.empty] + [pd.DataFrame(remainders, columns=columns)]
+    named = _named_contributors(anomalies, [e.contributors for e in explanations.values()])
+    frames = [named] if not named.empty else []
+    frames.append(pd.DataFrame(remainders, columns=columns))
     table = (
         pd.concat(frames, ignore_index=True)[columns] if remainders else _no_contributors(columns)
     )
@@ -87,6 +89,24 @@ def anomaly_contributors(
             "query_rows_read": len(history),
         },
     )
+
+
+def _named_contributors(anomalies: list[dict], contributors: list):
+    """Every anomaly's contributor rows in one table, each row carrying its anomaly's id, key
+    and day (one concatenation, not a frame operation per anomaly)."""
+    import numpy as np
+    import pandas as pd
+
+    pairs = zip(anomalies, contributors, strict=True)
+    filled = [(anomaly, frame) for anomaly, frame in pairs if len(frame)]
+    if not filled:
+        return pd.DataFrame()
+    table = pd.concat([frame for _, frame in filled], ignore_index=True)
+    rows = [len(frame) for _, frame in filled]
+    for column in ("ANOMALY_ID", "WAREHOUSE_KEY", "USAGE_DATE"):
+        values = pd.Series([anomaly[column] for anomaly, _ in filled])
+        table[column] = np.repeat(values.to_numpy(), rows)
+    return table
 
 
 def _no_contributors(columns: list[str]):
