@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from dagster import AssetKey, DagsterInstance, RunConfig, materialize
+from dagster import AssetKey, DagsterInstance, RunConfig, build_sensor_context, materialize
 
 from mlops_common.run_logging import QUIET_CONSOLE
 from snowpatrol_assets.assets.models import DetectorConfig
@@ -10,7 +10,7 @@ from snowpatrol_assets.definitions import ASSETS
 from snowpatrol_assets.detection.methods import DEFAULT_METHOD
 from snowpatrol_assets.partitions import usage_days, warehouses
 from snowpatrol_assets.resources import build_resources
-from snowpatrol_assets.sensors import RANGE_END, RANGE_START, warehouses_to_add
+from snowpatrol_assets.sensors import RANGE_END, RANGE_START, retrain_on_drift, warehouses_to_add
 from snowpatrol_assets.simulation import configured_fleet, injected_anomalies
 from snowpatrol_assets.usage.columns import warehouse_key
 
@@ -69,15 +69,44 @@ def materialize_pipeline(
     resources = {**build_resources(), **(resources or {})}
     ingest = INGEST if evaluate else [name for name in INGEST if name != "detector_evaluation"]
     _run(instance, ingest, {RANGE_START: days[0], RANGE_END: days[-1]}, resources)
-    instance.add_dynamic_partitions(
-        warehouses.name, warehouses_to_add(instance, _metadata(instance, "warehouse_daily_usage"))
-    )
+    _add_warehouse_partitions(instance)
     keys = instance.get_dynamic_partitions(warehouses.name)
     detector = RunConfig(
         {"warehouse_anomaly_models": DetectorConfig(method=method)}, loggers=QUIET_CONSOLE
     )
     _run(instance, SCORING, {RANGE_START: keys[0], RANGE_END: keys[-1]}, resources, detector)
     _run(instance, ["anomaly_report"], {}, resources)
+
+
+def materialize_next_day(
+    instance: DagsterInstance, day: str, resources: dict | None = None
+) -> list[str]:
+    """What the automation does once `day` has landed, after `materialize_pipeline`: ingest
+    the day (matrix and features follow), add new warehouse partitions, train the warehouses
+    `retrain_on_drift` requests (new, drifted, or trained before a new champion), then score,
+    explain and report. Returns the warehouse keys it trained."""
+    resources = {**build_resources(), **(resources or {})}
+    daily = [name for name in INGEST if name != "detector_evaluation"]
+    _run(instance, daily, {RANGE_START: day, RANGE_END: day}, resources)
+    _add_warehouse_partitions(instance)
+    decision = retrain_on_drift(build_sensor_context(instance=instance))
+    requests = getattr(decision, "run_requests", None) or []
+    keys = instance.get_dynamic_partitions(warehouses.name)
+    trained = []
+    for request in requests:
+        first, last = request.tags[RANGE_START], request.tags[RANGE_END]
+        trained += keys[keys.index(first) : keys.index(last) + 1]
+        _run(instance, ["warehouse_anomaly_models"], request.tags, resources)
+    _run(instance, [name for name in SCORING if name != "warehouse_anomaly_models"], {}, resources)
+    _run(instance, ["anomaly_report"], {}, resources)
+    return trained
+
+
+def _add_warehouse_partitions(instance: DagsterInstance) -> None:
+    """The warehouse partitions `warehouse_partition_sync` would add after the usage matrix."""
+    instance.add_dynamic_partitions(
+        warehouses.name, warehouses_to_add(instance, _metadata(instance, "warehouse_daily_usage"))
+    )
 
 
 def _metadata(instance: DagsterInstance, asset: str) -> dict:

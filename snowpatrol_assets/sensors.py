@@ -40,10 +40,14 @@ def latest_materialization(context: SensorEvaluationContext, key: AssetKey):
 
 
 def warehouses_to_add(instance, usage_metadata: dict) -> list[str]:
-    """Warehouses present in the usage data (see its metadata) that have no partition yet."""
-    present = [*usage_metadata["active_warehouses"], *usage_metadata["short_history_warehouses"]]
+    """Active warehouses of the usage data (see its metadata) that have no partition yet.
+
+    A warehouse with under two weeks of history gets its partition once it can be modelled:
+    a partition inside a model backfill's range is recorded as materialised even when the
+    asset had nothing to train for it, and the retraining sensor would then take it for a
+    warehouse that has a model."""
     known = set(instance.get_dynamic_partitions(warehouses.name))
-    return [key for key in present if key not in known]
+    return [key for key in usage_metadata["active_warehouses"] if key not in known]
 
 
 @sensor(

@@ -9,7 +9,7 @@ from dagster import DagsterInstance, materialize
 
 from mlops_common.alerting import LocalOutboxAlerts
 from snowpatrol_assets.definitions import ASSETS
-from snowpatrol_assets.demo import materialize_local_demo
+from snowpatrol_assets.demo import materialize_local_demo, materialize_next_day
 from snowpatrol_assets.partitions import usage_days, warehouses
 from snowpatrol_assets.resources import build_resources
 from tests.alert_support import Ticks, delivery_sensor
@@ -17,6 +17,7 @@ from tests.local_tables import local_rows
 
 DAYS = [d for d in usage_days.get_partition_keys() if "2026-05-01" <= d <= "2026-09-30"]
 DROPPED = "ACME_PROD/114"  # LEGACY_REPORTING_WH
+NEW = "ACME_PROD/108"  # EMBEDDED_ANALYTICS_WH, created 2026-03-02
 
 
 @pytest.mark.slow
@@ -56,3 +57,36 @@ def test_the_local_pipeline_reports_injected_anomalies_and_alerts_each_once(loca
     )
     ticks.tick()  # the rebuilt report names the same anomalies: no second alert
     assert list(outbox.glob("*.md")) == [sent]
+
+
+@pytest.mark.slow
+def test_the_next_morning_scores_the_new_day_and_trains_only_what_the_sensor_requests(
+    local_dagster_home,
+):
+    instance = DagsterInstance.ephemeral()
+    winter = [d for d in usage_days.get_partition_keys() if "2026-01-01" <= d <= "2026-03-14"]
+    materialize_local_demo(instance, days=winter)  # EMBEDDED_ANALYTICS_WH: 13 days, too short
+    models_before = _model_storage_ids(instance)
+    next_day = "2026-03-15"
+
+    trained = materialize_next_day(instance, next_day)
+
+    models_after = _model_storage_ids(instance)
+    retrained = {key for key in models_after if models_after[key] != models_before.get(key)}
+    assert NEW in trained  # two weeks of history now: the sensor asks for its first model
+    assert retrained == set(trained)  # exactly what the sensor requested, nothing else
+    assert len(trained) < len(models_before)
+    scored = local_rows(
+        "snowpatrol",
+        "select count(distinct WAREHOUSE_KEY), count(*) - count(distinct (WAREHOUSE_KEY, "
+        f"USAGE_DATE)) from snowpatrol.warehouse_anomaly_scores where USAGE_DATE = '{next_day}'",
+    )
+    assert scored == [(len(models_after), 0)]  # every modelled warehouse scored once that day
+
+
+def _model_storage_ids(instance) -> dict[str, int]:
+    from dagster import AssetKey, DagsterEventType
+
+    return instance.get_latest_storage_id_by_partition(
+        AssetKey("warehouse_anomaly_models"), DagsterEventType.ASSET_MATERIALIZATION
+    )

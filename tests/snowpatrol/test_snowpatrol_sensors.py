@@ -41,7 +41,7 @@ def usage_metadata(active, short=(), dropped=None):
     }
 
 
-def test_partition_sync_adds_new_warehouses_once_and_skips_dropped(instance):
+def test_partition_sync_adds_modellable_warehouses_once_and_skips_short_and_dropped(instance):
     record(
         instance,
         "warehouse_daily_usage",
@@ -50,14 +50,15 @@ def test_partition_sync_adds_new_warehouses_once_and_skips_dropped(instance):
     result = warehouse_partition_sync(build_sensor_context(instance=instance))
     (request,) = result.dynamic_partitions_requests
     assert request.partitions_def_name == warehouses.name
-    assert list(request.partition_keys) == [A, B, C]
+    assert list(request.partition_keys) == [A, B]  # C is too short to model: not yet
     instance.add_dynamic_partitions(warehouses.name, list(request.partition_keys))
 
     again = warehouse_partition_sync(build_sensor_context(instance=instance, cursor=result.cursor))
     assert isinstance(again, SkipReason)  # nothing new materialised since
-    record(instance, "warehouse_daily_usage", **usage_metadata([A, B, C]))
+    record(instance, "warehouse_daily_usage", **usage_metadata([A, B, C]))  # C has two weeks
     later = warehouse_partition_sync(build_sensor_context(instance=instance, cursor=result.cursor))
-    assert later.dynamic_partitions_requests == []
+    (request,) = later.dynamic_partitions_requests
+    assert list(request.partition_keys) == [C]
 
 
 def features_event(instance, active, drifted=()):
