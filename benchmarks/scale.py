@@ -1,7 +1,7 @@
 """What Snowpatrol costs at N warehouses: the headless pipeline against the bare maths it runs.
 
     .venv/bin/python benchmarks/scale.py --warehouses N [--days D] [--seed S] [--daily-rows]
-        [--cores C] [--skip-evaluation] [--home-dir DIR]
+        [--cores C] [--skip-evaluation] [--home-dir DIR] [--next-day]
 
 One process, one data set, two measurements:
 
@@ -22,6 +22,12 @@ One process, one data set, two measurements:
     the generated rows; warehouse status), the drift features (`decompose`, `usage_drift`,
     `drifted_warehouses`), the models (`fit_detector` and the training anomaly rate) and the
     scores (`score_usage`). Like the pipeline, it never holds the hourly rows.
+
+--next-day also measures a morning after the first load: the history's last day is held back
+from the load and landed afterwards (`materialize_next_day`: ingest the day, train what the
+retraining sensor requests, score, explain, report), against the bare maths of that morning
+(the matrix, every warehouse's drift features, fits of the warehouses the sensor chose, every
+warehouse scored).
 
 --daily-rows stores one row per warehouse-day instead of hourly rows (the hourly rows of
 10,000 warehouses over two years, 175 million, do not fit one process): the daily matrix the
@@ -62,6 +68,9 @@ def main() -> None:
         "--skip-evaluation", action="store_true", help="leave out the weekly detector_evaluation"
     )
     parser.add_argument("--home-dir", help="folder for the temporary Dagster home and data")
+    parser.add_argument(
+        "--next-day", action="store_true", help="also measure the morning after the first load"
+    )
     args = parser.parse_args()
     first_day = date.today() - timedelta(days=args.days)
     configure_environment(args, first_day)
@@ -78,10 +87,11 @@ def main() -> None:
             f"data: {len(fleet)} warehouses x {args.days} days from {first_day}, {count:,} "
             f"{grain} rows, generated in {generation():.1f} s (not timed below)"
         )
-        pipeline = measure_pipeline(Path(folder), rows, not args.skip_evaluation, peaks)
-        bare_s = measure_bare_maths(rows, peaks)
+        pipeline_s, evaluation_s, next_day = measure_pipeline(
+            Path(folder), rows, not args.skip_evaluation, peaks, args.next_day
+        )
+        bare_s, next_day_bare_s = measure_bare_maths(rows, peaks, next_day and next_day[1])
     peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, *peaks.values())
-    pipeline_s, evaluation_s = pipeline
     cores = args.cores or os.cpu_count()
     ratio = "NA" if pipeline_s is None else f"{pipeline_s / bare_s:.2f}"
     print(
@@ -90,6 +100,11 @@ def main() -> None:
         f"pipeline_peak_rss_mb={peaks.get('pipeline', 0):.0f} evaluation_s={fmt(evaluation_s)} "
         f"cores={cores} rows={grain}"
     )
+    if next_day:
+        print(
+            f"next_day_s={next_day[0]:.1f} next_day_bare_s={next_day_bare_s:.1f} "
+            f"next_day_ratio={next_day[0] / next_day_bare_s:.2f} trained={len(next_day[1])}"
+        )
 
 
 def configure_environment(args, first_day: date) -> None:
@@ -165,11 +180,12 @@ def read_rows(database: Path, start, end) -> pd.DataFrame:
 
 
 def measure_pipeline(
-    folder: Path, rows: Path, evaluate: bool, peaks: dict[str, float]
-) -> tuple[float | None, float | None]:
+    folder: Path, rows: Path, evaluate: bool, peaks: dict[str, float], next_day: bool
+) -> tuple[float | None, float | None, tuple[float, list[str]] | None]:
     """Runs the demo's pipeline on a fresh Dagster home and prints where its time went.
-    Returns (seconds without the detector evaluation, the evaluation's seconds); None for a
-    failed run (what ran is still printed)."""
+    Returns (seconds without the detector evaluation, the evaluation's seconds, and with
+    `next_day` the next morning's seconds and the warehouses it trained); None for a failed
+    run (what ran is still printed)."""
     home = folder / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
@@ -180,16 +196,13 @@ def measure_pipeline(
     from snowpatrol_assets.partitions import usage_days
 
     days = usage_days.get_partition_keys()
+    days, last_day = (days[:-1], days[-1]) if next_day else (days, None)
+    resources = {"usage_source": stored_rows_source(rows)}
     instance = DagsterInstance.get()
     failure = None
     with phase_peak("pipeline", peaks), timed() as elapsed:
         try:
-            demo.materialize_pipeline(
-                instance,
-                days,
-                resources={"usage_source": stored_rows_source(rows)},
-                evaluate=evaluate,
-            )
+            demo.materialize_pipeline(instance, days, resources=resources, evaluate=evaluate)
         except Exception as error:  # a failed run: report how far it got, then go on
             failure = f"{type(error).__name__}: {str(error).strip()[:300]}"
     total = elapsed()
@@ -200,18 +213,32 @@ def measure_pipeline(
     events = sum(len(instance.all_logs(run.run_id)) for run in instance.get_runs())
     print(f"  event-log entries written by the runs: {events:,}")
     print_store_sizes(home)
-    instance.dispose()
     evaluation = steps.get("detector_evaluation")
+    morning = measure_next_day(instance, last_day, resources) if last_day and not failure else None
+    instance.dispose()
     if failure:
-        return None, evaluation
-    return total - (evaluation or 0.0), evaluation
+        return None, evaluation, None
+    return total - (evaluation or 0.0), evaluation, morning
 
 
-def print_run_timings(instance) -> tuple[float, dict[str, float]]:
-    """Each run's steps and wall times, oldest run first. Returns the runs' summed seconds
-    and each step's seconds."""
+def measure_next_day(instance, day: str, resources: dict) -> tuple[float, list[str]]:
+    """Lands `day` as the automation would; prints its runs. Returns (seconds, trained)."""
+    from snowpatrol_assets import demo
+
+    earlier = {run.run_id for run in instance.get_runs()}
+    with timed() as elapsed:
+        trained = demo.materialize_next_day(instance, day, resources)
+    print(f"next day: {day}: {elapsed():.1f} s, {len(trained)} warehouses trained")
+    in_runs, _ = print_run_timings(instance, earlier)
+    print(f"  outside runs (resources, partitions, sensor)  {elapsed() - in_runs:7.1f} s")
+    return elapsed(), trained
+
+
+def print_run_timings(instance, skip: set[str] = frozenset()) -> tuple[float, dict[str, float]]:
+    """Each run's steps and wall times, oldest run first, except runs in `skip`. Returns the
+    runs' summed seconds and each step's seconds."""
     in_runs, steps_s = 0.0, {}
-    for run in reversed(instance.get_runs()):
+    for run in reversed([run for run in instance.get_runs() if run.run_id not in skip]):
         stats = instance.get_run_stats(run.run_id)
         run_s = stats.end_time - stats.start_time
         in_runs += run_s
@@ -240,8 +267,12 @@ def print_store_sizes(home: Path) -> None:
     print(f"  Dagster home on disk: {home_bytes / 2**20:,.1f} MiB")
 
 
-def measure_bare_maths(rows: Path, peaks: dict[str, float]) -> float:
-    """Runs the maths serially on the stored rows; prints stages; returns their seconds."""
+def measure_bare_maths(
+    rows: Path, peaks: dict[str, float], next_day_trained: list[str] | None = None
+) -> tuple[float, float | None]:
+    """Runs the maths serially on the stored rows; prints stages. Returns their seconds, and
+    with `next_day_trained` (the warehouses the next morning trained) that morning's maths:
+    the matrix, the drift features, those fits, every score."""
     import duckdb
 
     from snowpatrol_assets.detection import (
@@ -290,7 +321,15 @@ def measure_bare_maths(rows: Path, peaks: dict[str, float]) -> float:
     )
     for name, seconds in timings.items():
         print(f"  {name:9} {seconds:7.1f} s")
-    return sum(timings.values())
+    if next_day_trained is None:
+        return sum(timings.values()), None
+    with timed() as stage:
+        for key, _, _, credits in warehouse_series(matrix, set(next_day_trained) & active):
+            models[key] = fit_detector(credits, DEFAULT_METHOD)
+            score_usage(models[key], credits)["is_anomaly"].mean()
+    next_day = timings["matrix"] + timings["features"] + stage() + timings["scores"]
+    print(f"  next day: {len(next_day_trained)} fits {stage():.1f} s, {next_day:.1f} s in all")
+    return sum(timings.values()), next_day
 
 
 def fmt(seconds: float | None) -> str:
