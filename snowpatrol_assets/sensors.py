@@ -52,8 +52,9 @@ def warehouses_to_add(instance, usage_metadata: dict) -> list[str]:
 
 @sensor(
     name="warehouse_partition_sync",
-    description="Adds a warehouse partition for every warehouse that appears in the usage data "
-    "and logs warehouses that look dropped (they are no longer scored).",
+    description="Adds a warehouse partition for every warehouse of the usage data with two "
+    "weeks of history (enough to model it) and logs warehouses that look dropped (they are no "
+    "longer scored).",
     asset_selection=[MODELS_KEY],
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
