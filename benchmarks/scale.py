@@ -19,8 +19,8 @@ One process, one data set, two measurements:
     every method (printed apart as `evaluation_s`).
 (b) bare maths: the functions the assets call, serially in this process, without Dagster,
     storage or charts: the matrix (`read_daily_matrix`, the pipeline's query, run by DuckDB on
-    the generated rows; warehouse status), the drift features (`decompose`, `usage_drift`,
-    `drifted_warehouses`), the models (`fit_detector` and the training anomaly rate) and the
+    the generated rows; warehouse status), the drift features (`decomposed_with_drift` per
+    warehouse, `drifted_warehouses`), the models (`fit_with_training_rate`) and the
     scores (`score_usage`). Like the pipeline, it never holds the hourly rows.
 
 --next-day also measures a morning after the first load: the history's last day is held back
@@ -275,13 +275,9 @@ def measure_bare_maths(
     the matrix, the drift features, those fits, every score."""
     import duckdb
 
-    from snowpatrol_assets.detection import (
-        decompose,
-        drifted_warehouses,
-        fit_detector,
-        score_usage,
-        usage_drift,
-    )
+    from snowpatrol_assets.assets.features import decomposed_with_drift
+    from snowpatrol_assets.assets.models import fit_with_training_rate
+    from snowpatrol_assets.detection import drifted_warehouses, score_usage
     from snowpatrol_assets.detection.methods import DEFAULT_METHOD
     from snowpatrol_assets.usage.daily_sql import DUCKDB, read_daily_matrix
     from snowpatrol_assets.usage.features import (
@@ -299,17 +295,17 @@ def measure_bare_maths(
         timings["matrix"] = stage()
         active = set(status.active)
         with timed() as stage:
-            drift = {}
-            for key, _, _, credits in warehouse_series(matrix, active):
-                decompose(credits)
-                drift[key] = usage_drift(credits)
+            drift = {
+                key: decomposed_with_drift(credits)[1]
+                for key, _, _, credits in warehouse_series(matrix, active)
+            }
             drifted_warehouses(drift)
         timings["features"] = stage()
         with timed() as stage:
-            models = {}
-            for key, _, _, credits in warehouse_series(matrix, active):
-                models[key] = fit_detector(credits, DEFAULT_METHOD)
-                score_usage(models[key], credits)["is_anomaly"].mean()
+            models = {
+                key: fit_with_training_rate(credits, DEFAULT_METHOD)[0]
+                for key, _, _, credits in warehouse_series(matrix, active)
+            }
         timings["models"] = stage()
         with timed() as stage:
             for key, _, _, credits in warehouse_series(matrix, active):
@@ -324,9 +320,8 @@ def measure_bare_maths(
     if next_day_trained is None:
         return sum(timings.values()), None
     with timed() as stage:
-        for key, _, _, credits in warehouse_series(matrix, set(next_day_trained) & active):
-            models[key] = fit_detector(credits, DEFAULT_METHOD)
-            score_usage(models[key], credits)["is_anomaly"].mean()
+        for _, _, _, credits in warehouse_series(matrix, set(next_day_trained) & active):
+            fit_with_training_rate(credits, DEFAULT_METHOD)
     next_day = timings["matrix"] + timings["features"] + stage() + timings["scores"]
     print(f"  next day: {len(next_day_trained)} fits {stage():.1f} s, {next_day:.1f} s in all")
     return sum(timings.values()), next_day
