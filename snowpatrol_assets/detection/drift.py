@@ -6,11 +6,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from snowpatrol_assets.detection.robust_baseline import NEGLIGIBLE_CREDITS
+
 RECENT_DAYS = 7
 REFERENCE_DAYS = 56
 """The last week is compared with the eight weeks before it: long enough for a stable
 distribution, short enough that a year of steady growth is not called drift."""
-NEGLIGIBLE_CREDITS = 0.01
 SIGNIFICANCE = 0.05
 FALSE_DISCOVERY_RATE = 0.05
 
