@@ -93,20 +93,16 @@ def anomaly_contributors(
 
 def _named_contributors(anomalies: list[dict], contributors: list):
     """Every anomaly's contributor rows in one table, each row carrying its anomaly's id, key
-    and day (one concatenation, not a frame operation per anomaly)."""
-    import numpy as np
-    import pandas as pd
+    and day."""
+    from mlops_common.frames import concat_labelled
 
-    pairs = zip(anomalies, contributors, strict=True)
-    filled = [(anomaly, frame) for anomaly, frame in pairs if len(frame)]
-    if not filled:
-        return pd.DataFrame()
-    table = pd.concat([frame for _, frame in filled], ignore_index=True)
-    rows = [len(frame) for _, frame in filled]
-    for column in ("ANOMALY_ID", "WAREHOUSE_KEY", "USAGE_DATE"):
-        values = pd.Series([anomaly[column] for anomaly, _ in filled])
-        table[column] = np.repeat(values.to_numpy(), rows)
-    return table
+    filled = [(a, frame) for a, frame in zip(anomalies, contributors, strict=True) if len(frame)]
+    labels = {
+        column: [anomaly[column] for anomaly, _ in filled]
+        for column in ("ANOMALY_ID", "WAREHOUSE_KEY", "USAGE_DATE")
+    }
+    table = concat_labelled([frame for _, frame in filled], labels)
+    return table.reset_index(drop=True)
 
 
 def _no_contributors(columns: list[str]):

@@ -46,22 +46,14 @@ def warehouse_usage_features(context: AssetExecutionContext, warehouse_daily_usa
 
 
 def _features_table(series: list, parts: list):
-    """Every warehouse's decomposition in one table, each row named by its warehouse (one
-    concatenation, not a frame operation per warehouse)."""
-    import numpy as np
-    import pandas as pd
-
+    """Every warehouse's decomposition in one table, each row named by its warehouse."""
+    from mlops_common.frames import concat_labelled
     from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
 
-    if not parts:
-        return pd.DataFrame()
-    table = pd.concat(parts, ignore_index=False).rename(columns=str.upper)
-    table = table.rename_axis(USAGE_DATE).reset_index()
-    rows_per_warehouse = [len(frame) for frame in parts]
-    for column, position in ((ACCOUNT, 1), (WAREHOUSE, 2), (WAREHOUSE_KEY, 0)):
-        names = np.array([entry[position] for entry in series], dtype=object)
-        table[column] = np.repeat(names, rows_per_warehouse)
-    return table
+    keys, accounts, names = ([entry[i] for entry in series] for i in range(3))
+    labels = {ACCOUNT: accounts, WAREHOUSE: names, WAREHOUSE_KEY: keys}
+    table = concat_labelled(parts, labels).rename(columns=str.upper)
+    return table.rename_axis(USAGE_DATE).reset_index() if parts else table
 
 
 def decomposed_with_drift(credits):
