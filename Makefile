@@ -16,8 +16,11 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
+# --compile-bytecode: processes then load the packages precompiled, even where
+# PYTHONDONTWRITEBYTECODE is set (it is on this machine: each process, each worker of the
+# per-warehouse pool and each test subprocess compiled every module it imported).
 setup: $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	mkdir -p $(DAGSTER_HOME)
 	cp dagster_instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
