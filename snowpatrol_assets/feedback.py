@@ -151,3 +151,11 @@ def labelled_days(feedback: pd.DataFrame) -> tuple[set, set]:
     for row in feedback[feedback["LABEL"] != SILENCE].itertuples():
         (real if row.LABEL == REAL else not_real).add((row.WAREHOUSE_KEY, row.FIRST_DAY))
     return real, not_real
+
+
+def known_anomalies(feedback: pd.DataFrame, source_labels: set) -> set:
+    """(warehouse key, day) pairs known to be anomalous: those the usage source labels (the
+    simulated account's injected anomalies; none for a real account) and those people marked
+    real, less the days people marked expected or a false alarm."""
+    real, not_real = labelled_days(feedback)
+    return (source_labels | real) - not_real

@@ -58,7 +58,7 @@ def detector_evaluation(
     from snowpatrol_assets.detection.champion import elect_champion
     from snowpatrol_assets.detection.evaluation import QualityTargets
     from snowpatrol_assets.detection.fleet_backtest import backtest_methods
-    from snowpatrol_assets.feedback import labelled_days
+    from snowpatrol_assets.feedback import known_anomalies
     from snowpatrol_assets.reporting.evaluation_chart import evaluation_chart
     from snowpatrol_assets.usage.features import status_of, warehouse_series
 
@@ -70,8 +70,9 @@ def detector_evaluation(
         warehouse_daily_usage["USAGE_DATE"].min(),
         warehouse_daily_usage["USAGE_DATE"].max(),
     )
-    real, not_real = labelled_days(anomaly_feedback.entries())
-    labelled = (usage_source.labelled_anomalies(first, last) | real) - not_real
+    labelled = known_anomalies(
+        anomaly_feedback.entries(), usage_source.labelled_anomalies(first, last)
+    )
     quality = backtest_methods(series, labelled)
     previous = context.instance.get_latest_materialization_event(EVALUATION_KEY)
     incumbent = (

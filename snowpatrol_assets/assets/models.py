@@ -19,7 +19,9 @@ from mlops_common.model_store import ModelStore
 from snowpatrol_assets.assets import groups
 from snowpatrol_assets.assets.evaluation import EVALUATION_KEY
 from snowpatrol_assets.detection.methods import DEFAULT_METHOD, METHODS
+from snowpatrol_assets.feedback import AnomalyFeedback
 from snowpatrol_assets.partitions import warehouses
+from snowpatrol_assets.sources import UsageSource
 from snowpatrol_assets.usage.columns import ACCOUNT, WAREHOUSE, WAREHOUSE_KEY
 
 ANOMALY_RATE_CHECK = "training_anomaly_rate"
@@ -66,7 +68,8 @@ class DetectorConfig(Config):
             ANOMALY_RATE_CHECK,
             asset="warehouse_anomaly_models",
             description=f"A fresh model flags at most {MAX_TRAINING_ANOMALY_RATE:.0%} of its "
-            "own training days; more means it would flood the report.",
+            "own training days that are not known anomalies (marked real by people, or injected "
+            "by the simulated account); more means it would flood the report.",
         )
     ],
     deps=[EVALUATION_KEY],
@@ -76,6 +79,8 @@ def warehouse_anomaly_models(
     config: DetectorConfig,
     warehouse_daily_usage,
     model_store: ModelStore,
+    usage_source: UsageSource,
+    anomaly_feedback: AnomalyFeedback,
 ):
     """The anomaly detector of each warehouse, fitted on its daily credits and stored in the
     model store (a few hundred bytes each for the default method).
@@ -83,7 +88,9 @@ def warehouse_anomaly_models(
     Every partition a run is given is trained: the `retrain_on_drift` sensor decides which
     warehouses need it (new, no model, drifted), and a manual backfill retrains what it
     selects. The method is the champion elected by `detector_evaluation` unless the run's
-    config names one. Each partition records its own model version, method and training figures.
+    config names one. Each partition records its own model version, method and training figures:
+    the training anomaly rate is the share of its training days, other than its known anomalies,
+    that the fresh model flags.
     """
     import pandas as pd
 
@@ -95,9 +102,10 @@ def warehouse_anomaly_models(
     rows, rates = [], {}
     trained_at = datetime.now(UTC).isoformat(timespec="seconds")
     series = list(warehouse_series(warehouse_daily_usage, keys))
+    known = _known_days_by_warehouse(warehouse_daily_usage, usage_source, anomaly_feedback)
     fitted = map_by_key(
-        partial(fit_with_training_rate, method=method),
-        [(key, credits) for key, _, _, credits in series],
+        partial(_fit_item, method=method),
+        [(key, (credits, known.get(key, set()))) for key, _, _, credits in series],
     )
     with model_store.writer(context.run.run_id) as writer:
         for (key, account, name, _), (model, rate) in zip(series, fitted, strict=True):
@@ -125,12 +133,38 @@ def warehouse_anomaly_models(
     yield _anomaly_rate_result(rates)
 
 
-def fit_with_training_rate(credits, method: str):
-    """A warehouse's fitted detector and the share of its own training days it flags."""
+def fit_with_training_rate(credits, method: str, known_days=frozenset()):
+    """A warehouse's fitted detector and the share of its training days it flags, leaving out
+    `known_days` (days known to be anomalous: flagging them is right)."""
     from snowpatrol_assets.detection import fit_detector, score_usage
 
     model = fit_detector(credits, method)
-    return model, float(score_usage(model, credits)["is_anomaly"].mean())
+    flagged = score_usage(model, credits)["is_anomaly"]
+    ordinary = flagged[~flagged.index.isin(list(known_days))]
+    return model, float(ordinary.mean()) if len(ordinary) else 0.0
+
+
+def _fit_item(credits_and_known_days, method: str):
+    """`fit_with_training_rate` of one (credits, known days) item (run in a worker process)."""
+    credits, known_days = credits_and_known_days
+    return fit_with_training_rate(credits, method, known_days)
+
+
+def _known_days_by_warehouse(matrix, usage_source, anomaly_feedback) -> dict[str, set]:
+    """The known anomalous days of each warehouse over the matrix's days."""
+    from snowpatrol_assets.feedback import known_anomalies
+    from snowpatrol_assets.usage.columns import USAGE_DATE
+
+    if matrix.empty:
+        return {}
+    first, last = matrix[USAGE_DATE].min(), matrix[USAGE_DATE].max()
+    known = known_anomalies(
+        anomaly_feedback.entries(), usage_source.labelled_anomalies(first, last)
+    )
+    by_warehouse: dict[str, set] = {}
+    for key, day in known:
+        by_warehouse.setdefault(key, set()).add(day)
+    return by_warehouse
 
 
 def champion_method(instance) -> str:

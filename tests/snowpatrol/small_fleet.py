@@ -7,14 +7,17 @@ or the rest of the graph.
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 from dagster import AssetSpec, DagsterInstance, IOManager, materialize
 
 from snowpatrol_assets.assets.models import warehouse_anomaly_models
+from snowpatrol_assets.feedback import LocalAnomalyFeedback
 from snowpatrol_assets.partitions import warehouses
 from snowpatrol_assets.sensors import RANGE_END, RANGE_START
 from snowpatrol_assets.simulation import SIMULATED_WAREHOUSES, WarehouseProfile, simulate_metering
+from snowpatrol_assets.sources import UsageSource
 from snowpatrol_assets.usage.columns import CREDITS, USAGE_DATE, WAREHOUSE_KEY, warehouse_key
 from snowpatrol_assets.usage.features import classify_warehouses, with_status
 from snowpatrol_assets.usage.matrix import daily_usage_matrix
@@ -68,18 +71,29 @@ def warehouse_instance(usage: pd.DataFrame) -> DagsterInstance:
     return instance
 
 
-def train(instance, usage, model_store, first: str, last: str | None = None, method=None):
+def train(
+    instance, usage, model_store, first: str, last: str | None = None, method=None, feedback=None
+):
     """Runs `warehouse_anomaly_models` for the warehouse partitions [first, last] on `usage`, as
     a backfill of that range does; returns the run result and the models table it produced.
+    Known anomalies come from `feedback` only (none by default): the source labels none.
 
     A run, not a direct call: the asset files its models under the run's id and records metadata
     per warehouse partition, which only a run has.
     """
     frames = FramesIOManager({"warehouse_daily_usage": usage})
+    feedback = feedback or LocalAnomalyFeedback(
+        database=str(Path(model_store.root).with_name("feedback.duckdb"))
+    )
     result = materialize(
         [AssetSpec("warehouse_daily_usage"), warehouse_anomaly_models],
         instance=instance,
-        resources={"io_manager": frames, "model_store": model_store},
+        resources={
+            "io_manager": frames,
+            "model_store": model_store,
+            "usage_source": UsageSource(),
+            "anomaly_feedback": feedback,
+        },
         tags={RANGE_START: first, RANGE_END: last or first},
         run_config={"ops": {"warehouse_anomaly_models": {"config": {"method": method}}}}
         if method

@@ -4,7 +4,9 @@ version, and what each warehouse partition records."""
 import pytest
 
 from mlops_common.model_store import ModelNotFoundError
+from snowpatrol_assets.feedback import REAL, LocalAnomalyFeedback, feedback_row
 from snowpatrol_assets.partitions import warehouses
+from snowpatrol_assets.usage.columns import CREDITS, USAGE_DATE, WAREHOUSE_KEY
 from tests.snowpatrol.small_fleet import ACTIVE, DROPPED, TOO_SHORT, train, warehouse_instance
 
 
@@ -61,3 +63,29 @@ def test_the_configured_method_trains_and_is_recorded_per_warehouse(fleet_usage,
     assert list(models["METHOD"]) == ["isolation_forest"]
     assert partition_metadata(result)[ACTIVE[1]]["method"] == "isolation_forest"
     assert model_store.load_latest(ACTIVE[1]).model.method == "isolation_forest"
+
+
+def test_anomalies_people_marked_real_do_not_count_against_a_fresh_model(
+    fleet_usage, model_store, tmp_path
+):
+    """A warehouse whose history holds many real anomalies (a job gone wild every ninth day):
+    unlabelled, its fresh model flags over 5 % of its training days and the check warns naming
+    it; once people marked those days real, the same training passes."""
+    key = ACTIVE[1]
+    usage = fleet_usage.copy()
+    days = sorted(usage.loc[usage[WAREHOUSE_KEY] == key, USAGE_DATE])[30::9]
+    usage.loc[usage[WAREHOUSE_KEY].eq(key) & usage[USAGE_DATE].isin(days), CREDITS] *= 8
+    instance = warehouse_instance(usage)
+
+    unlabelled, _ = train(instance, usage, model_store, key)
+    [check] = unlabelled.get_asset_check_evaluations()
+    assert not check.passed
+    assert check.metadata["warehouses_over_limit"].value[key] > 0.05
+
+    feedback = LocalAnomalyFeedback(database=str(tmp_path / "labels.duckdb"))
+    for day in days:
+        feedback.record(feedback_row(key, day.date(), None, REAL, "nightly job ran eight times"))
+    labelled, _ = train(instance, usage, model_store, key, feedback=feedback)
+    [check] = labelled.get_asset_check_evaluations()
+    assert check.passed
+    assert partition_metadata(labelled)[key]["training_anomaly_rate"] <= 0.05

@@ -5,9 +5,10 @@ together. What each asset decides is tested on small frames in test_*_asset(s).p
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance, materialize
+from dagster import AssetCheckKey, AssetKey, DagsterInstance, materialize
 
 from mlops_common.alerting import LocalOutboxAlerts
+from snowpatrol_assets.assets.models import ANOMALY_RATE_CHECK
 from snowpatrol_assets.definitions import ASSETS
 from snowpatrol_assets.demo import materialize_local_demo, materialize_next_day
 from snowpatrol_assets.partitions import usage_days, warehouses
@@ -16,6 +17,7 @@ from tests.alert_support import Ticks, delivery_sensor
 from tests.local_tables import local_rows
 
 DAYS = [d for d in usage_days.get_partition_keys() if "2026-05-01" <= d <= "2026-09-30"]
+TRAINING_RATE = AssetCheckKey(AssetKey("warehouse_anomaly_models"), ANOMALY_RATE_CHECK)
 DROPPED = "ACME_PROD/114"  # LEGACY_REPORTING_WH
 NEW = "ACME_PROD/108"  # EMBEDDED_ANALYTICS_WH, created 2026-03-02
 
@@ -36,6 +38,10 @@ def test_the_local_pipeline_reports_injected_anomalies_and_alerts_each_once(loca
 
     keys = set(instance.get_dynamic_partitions(warehouses.name))
     assert DROPPED not in keys  # silent for 30+ days: reported, never given a model
+    [rate_check] = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        [TRAINING_RATE]
+    ).values()  # the days fresh models flag in their history are the injected anomalies
+    assert rate_check.evaluation.passed, rate_check.evaluation.metadata
     scored = local_rows(
         "snowpatrol", "select distinct WAREHOUSE_KEY from snowpatrol.warehouse_anomaly_scores"
     )
