@@ -8,7 +8,8 @@ One process, one data set, two measurements:
 (0) data: the simulated fleet `simulated_fleet(N, S)` with D days of history ending yesterday
     (SNOWPATROL_HISTORY_START moves the usage-day partitions and the simulation together) is
     generated once, 250 warehouses at a time, into a DuckDB file that stands in for Snowflake's
-    WAREHOUSE_METERING_HISTORY. Not timed in either measurement.
+    WAREHOUSE_METERING_HISTORY, with the anomalies the simulation injected (the labels the
+    simulated account gives). Not timed in either measurement.
 (a) pipeline: the demo's three runs (`materialize_pipeline`: ingest with features and the
     detector evaluation, train and score every warehouse with contributors and outlook, the
     report) on a fresh sqlite Dagster home with local DuckDB tables and model store. The usage
@@ -54,6 +55,7 @@ DEFAULT_DAYS = 730
 CHUNK_WAREHOUSES = 250
 """Warehouses simulated at a time: the fleet's hourly table never exists in memory at once."""
 METERING_TABLE = "metering"
+LABELS_TABLE = "labels"
 _PEAK_RESET = Path("/proc/self/clear_refs")
 _STATUS = Path("/proc/self/status")
 
@@ -126,20 +128,23 @@ def configure_environment(args, first_day: date) -> None:
 
 
 def generate_rows(fleet, first_day: date, end: date, daily: bool, database: Path) -> int:
-    """Simulates the fleet's metering CHUNK_WAREHOUSES at a time into `database`."""
+    """Simulates the fleet's metering, and the anomalies it injects (the source's labels),
+    CHUNK_WAREHOUSES at a time into `database`. Returns the number of metering rows."""
     import duckdb
 
-    from snowpatrol_assets.simulation import simulate_metering
+    from snowpatrol_assets.simulation import injected_anomalies, simulate_metering
 
     count = 0
     with duckdb.connect(str(database)) as connection:
         for start in range(0, len(fleet), CHUNK_WAREHOUSES):
-            chunk = simulate_metering(first_day, end, fleet[start : start + CHUNK_WAREHOUSES])
+            warehouses = fleet[start : start + CHUNK_WAREHOUSES]
+            chunk = simulate_metering(first_day, end, warehouses)
             chunk = as_daily_rows(chunk) if daily else chunk
-            if start == 0:
-                connection.execute(f"CREATE TABLE {METERING_TABLE} AS SELECT * FROM chunk")
-            else:
-                connection.execute(f"INSERT INTO {METERING_TABLE} SELECT * FROM chunk")
+            injected = injected_anomalies(first_day, end, warehouses)
+            injected = injected[["ACCOUNT_NAME", "WAREHOUSE_ID", "USAGE_DATE"]]
+            verb = "CREATE TABLE {} AS" if start == 0 else "INSERT INTO {}"
+            connection.execute(f"{verb.format(METERING_TABLE)} SELECT * FROM chunk")
+            connection.execute(f"{verb.format(LABELS_TABLE)} SELECT * FROM injected")
             count += len(chunk)
     return count
 
@@ -160,10 +165,14 @@ def stored_rows_source(database: Path):
     from snowpatrol_assets.sources import SimulatedAccountSource
 
     class StoredRowsSource(SimulatedAccountSource):
-        """Metering rows of the requested days from the generated DuckDB file."""
+        """Metering rows of the requested days, and the injected anomalies (the labels the
+        simulated account knows), from the generated DuckDB file."""
 
         def fetch_metering(self, start, end) -> pd.DataFrame:
             return read_rows(database, start, end)
+
+        def labelled_anomalies(self, first_day, last_day) -> set:
+            return read_labels(database, first_day, last_day)
 
     return StoredRowsSource()
 
@@ -178,6 +187,21 @@ def read_rows(database: Path, start, end) -> pd.DataFrame:
             "ORDER BY START_TIME"
         )
         return connection.execute(query, [start, end]).df()
+
+
+def read_labels(database: Path, first_day, last_day) -> set:
+    """(warehouse key, day) of the stored injected anomalies in [first_day, last_day]."""
+    import duckdb
+
+    from snowpatrol_assets.usage.columns import warehouse_key
+
+    with duckdb.connect(str(database), read_only=True) as connection:
+        query = (
+            f"SELECT ACCOUNT_NAME, WAREHOUSE_ID, USAGE_DATE FROM {LABELS_TABLE} "
+            "WHERE USAGE_DATE >= ? AND USAGE_DATE <= ?"
+        )
+        rows = connection.execute(query, [first_day, last_day]).fetchall()
+    return {(warehouse_key(account, id_), pd.Timestamp(day)) for account, id_, day in rows}
 
 
 def measure_pipeline(
