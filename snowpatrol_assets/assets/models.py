@@ -19,10 +19,10 @@ from mlops_common.model_store import ModelStore
 from snowpatrol_assets.assets import groups
 from snowpatrol_assets.assets.evaluation import EVALUATION_KEY
 from snowpatrol_assets.detection.methods import DEFAULT_METHOD, METHODS
-from snowpatrol_assets.feedback import AnomalyFeedback
+from snowpatrol_assets.feedback import AnomalyFeedback, known_anomalies
 from snowpatrol_assets.partitions import warehouses
 from snowpatrol_assets.sources import UsageSource
-from snowpatrol_assets.usage.columns import ACCOUNT, WAREHOUSE, WAREHOUSE_KEY
+from snowpatrol_assets.usage.columns import ACCOUNT, USAGE_DATE, WAREHOUSE, WAREHOUSE_KEY
 
 ANOMALY_RATE_CHECK = "training_anomaly_rate"
 MAX_TRAINING_ANOMALY_RATE = 0.05
@@ -152,9 +152,6 @@ def _fit_item(credits_and_known_days, method: str):
 
 def _known_days_by_warehouse(matrix, usage_source, anomaly_feedback) -> dict[str, set]:
     """The known anomalous days of each warehouse over the matrix's days."""
-    from snowpatrol_assets.feedback import known_anomalies
-    from snowpatrol_assets.usage.columns import USAGE_DATE
-
     if matrix.empty:
         return {}
     first, last = matrix[USAGE_DATE].min(), matrix[USAGE_DATE].max()
