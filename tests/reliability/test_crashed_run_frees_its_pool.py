@@ -19,13 +19,13 @@ POOL = "snowpatrol_tables"
 HOLDER = textwrap.dedent(
     f"""
     import time
-    from dagster import job, op
+    from dagster import in_process_executor, job, op
 
     @op(pool="{POOL}")
     def store_tables():
         time.sleep(600)
 
-    @job
+    @job(executor_def=in_process_executor)  # the step runs in the worker the test kills
     def hold_the_table_pool():
         store_tables()
     """
@@ -52,11 +52,12 @@ def test_the_pool_slot_of_a_killed_run_is_freed_once_the_run_is_terminated(
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # the worker and its log-capturing helpers, killed together
     )
     try:
         assert _wait_for(lambda: _claimed(instance), 60), "the step never claimed its slot"
     finally:
-        worker.send_signal(signal.SIGKILL)
+        os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
     (run,) = instance.get_runs()
     assert run.status == DagsterRunStatus.STARTED  # nothing noticed the worker die
