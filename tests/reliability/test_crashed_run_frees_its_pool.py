@@ -7,13 +7,13 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import yaml
 from dagster import DagsterInstance, DagsterRunStatus
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.e2e_support import REPO, wait_for
+
 SHIPPED_INSTANCE = REPO / "dagster_instance" / "dagster.yaml"
 POOL = "snowpatrol_tables"
 HOLDER = textwrap.dedent(
@@ -55,7 +55,7 @@ def test_the_pool_slot_of_a_killed_run_is_freed_once_the_run_is_terminated(
         start_new_session=True,  # the worker and its log-capturing helpers, killed together
     )
     try:
-        assert _wait_for(lambda: _claimed(instance), 60), "the step never claimed its slot"
+        wait_for("the step to claim its pool slot", lambda: _claimed(instance), 60)
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
@@ -71,23 +71,13 @@ def test_the_pool_slot_of_a_killed_run_is_freed_once_the_run_is_terminated(
         stderr=subprocess.DEVNULL,
     )
     try:
-        freed = _wait_for(lambda: not _claimed(instance), 90)
+        wait_for(f"the {POOL} slot of the dead run to be freed", lambda: not _claimed(instance), 90)
     finally:
         daemon.terminate()
         daemon.wait(30)
-    assert freed, f"the {POOL} slot of the dead run {run.run_id} was never freed"
 
 
 def _claimed(instance: DagsterInstance) -> list[str]:
     """Run ids holding a slot of the pool."""
     info = instance.event_log_storage.get_concurrency_info(POOL)
     return [slot.run_id for slot in info.claimed_slots]
-
-
-def _wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.5)
-    return False
