@@ -45,7 +45,7 @@ import os
 import resource
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -284,7 +284,9 @@ def bookkeeping_timers():
     event-log write (`DagsterInstance.handle_new_event`, planned and materialised partitions,
     steps, checks) and every per-partition metadata call (`add_asset_metadata`, whose check of
     the targeted partitions reads the dynamic partitions). Timers wrapped around the two
-    methods, removed at the end; behaviour unchanged."""
+    methods (`mock.patch.object`, undone at the end); behaviour unchanged."""
+    from unittest import mock
+
     from dagster import DagsterInstance
     from dagster._core.execution.context.system import StepExecutionContext
 
@@ -293,17 +295,11 @@ def bookkeeping_timers():
         (DagsterInstance, "handle_new_event", spent["event-log writes"]),
         (StepExecutionContext, "add_asset_metadata", spent["per-partition metadata"]),
     ]
-    originals = [(owner, name, owner.__dict__.get(name)) for owner, name, _ in wrapped]
-    for owner, name, tally in wrapped:
-        setattr(owner, name, _timed_method(getattr(owner, name), tally))
-    try:
+    with ExitStack() as patches:
+        for owner, name, tally in wrapped:
+            timer = _timed_method(getattr(owner, name), tally)
+            patches.enter_context(mock.patch.object(owner, name, timer))
         yield spent
-    finally:
-        for owner, name, original in originals:
-            if original is None:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, original)
 
 
 def _timed_method(method, tally: list):
